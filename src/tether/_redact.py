@@ -1,0 +1,109 @@
+"""Redaction of secrets in URLs, headers and bodies.
+
+Every repr, log line and exception message that shows a URL or headers goes through
+these functions, so an API key typed into a query string or a header never reaches a log.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+import httpx2
+
+__all__ = [
+    "REDACTED",
+    "is_sensitive_header",
+    "is_sensitive_param",
+    "redact_headers",
+    "redact_text",
+    "redact_url",
+]
+
+REDACTED = "[REDACTED]"
+
+_SENSITIVE_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "api-key",
+        "apikey",
+        "x-auth-token",
+        "x-access-token",
+        "x-csrf-token",
+        "x-amz-security-token",
+    }
+)
+# Header and parameter names are matched loosely because APIs invent their own
+# spellings (X-Goog-Api-Key, private_token, client_secret ...).
+_SENSITIVE_WORDS = re.compile(
+    r"(api[-_]?key|token|secret|passw(or)?d|signature|^sig$|^key$|credential|session)",
+    re.IGNORECASE,
+)
+# Token-like values inside free text: bearer tokens, key=value pairs, JSON string fields.
+_TEXT_PATTERNS = (
+    re.compile(r"(?i)(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"),
+    re.compile(
+        r"(?i)(\"?(?:access_token|refresh_token|id_token|client_secret|password|api_key|apikey|token|secret)\"?\s*[:=]\s*\"?)([^\"&\s,}]+)"
+    ),
+)
+
+
+def is_sensitive_header(name: str) -> bool:
+    """True when a header of this name may carry a credential."""
+    lowered = name.lower()
+    return lowered in _SENSITIVE_HEADERS or bool(_SENSITIVE_WORDS.search(lowered))
+
+
+def is_sensitive_param(name: str) -> bool:
+    """True when a query parameter of this name may carry a credential."""
+    return bool(_SENSITIVE_WORDS.search(name))
+
+
+def redact_url(url: httpx2.URL | str) -> str:
+    """Return ``url`` as text with the password and credential-like query values hidden.
+
+    >>> redact_url("https://me:pw@api.example/x?api_key=abc&page=2")
+    'https://me:[REDACTED]@api.example/x?api_key=[REDACTED]&page=2'
+    """
+    try:
+        parsed = url if isinstance(url, httpx2.URL) else httpx2.URL(url)
+    except Exception:
+        return redact_text(str(url))
+    if parsed.password:
+        parsed = parsed.copy_with(username=parsed.username, password=REDACTED)
+    if parsed.query:
+        params = [
+            (key, REDACTED if is_sensitive_param(key) else value)
+            for key, value in parsed.params.multi_items()
+        ]
+        if any(value == REDACTED for _, value in params):
+            parsed = parsed.copy_with(params=params)
+    text = str(parsed)
+    # httpx2 percent-encodes the brackets; show the marker as people would type it.
+    return text.replace("%5BREDACTED%5D", REDACTED)
+
+
+def redact_headers(
+    headers: Mapping[str, str] | Iterable[tuple[str, str]] | httpx2.Headers,
+) -> dict[str, str]:
+    """Return a plain dict of ``headers`` with credential-carrying values hidden."""
+    items: Iterable[tuple[str, str]]
+    if isinstance(headers, httpx2.Headers):
+        items = headers.multi_items()
+    elif isinstance(headers, Mapping):
+        items = headers.items()
+    else:
+        items = headers
+    return {
+        name: (REDACTED if is_sensitive_header(name) else value) for name, value in items
+    }
+
+
+def redact_text(text: str) -> str:
+    """Hide bearer/basic credentials and ``token=...``-style values inside free text."""
+    text = _TEXT_PATTERNS[0].sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    return _TEXT_PATTERNS[1].sub(lambda m: f"{m.group(1)}{REDACTED}", text)

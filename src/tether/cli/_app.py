@@ -1,0 +1,29 @@
+"""The typer application that every ``tether`` subcommand registers on."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="tether",
+    help="Talk to REST APIs reliably, and run a local sandbox API to practise on.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+# Each command lives in its own module and registers itself on ``app`` when imported.
+_COMMAND_MODULES = ("tether.cli._serve",)
+
+
+def _load_commands() -> None:
+    for name in _COMMAND_MODULES:
+        importlib.import_module(name)
+
+
+def main() -> None:
+    """Entry point of the ``tether`` console script."""
+    _load_commands()
+    app()

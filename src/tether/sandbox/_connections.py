@@ -1,0 +1,100 @@
+"""Dropping a client's connection from inside the ASGI app.
+
+ASGI gives an application no way to close its connection without answering: under uvicorn
+an app that returns (or raises) before starting a response gets a 500 sent on its behalf.
+The ``reset`` and ``truncate`` faults need exactly that dropped connection, so the sandbox
+runs uvicorn with :class:`AbortableH11Protocol`, which records every open connection under
+the ``(server, client)`` address pair that ASGI puts in ``scope["server"]`` and
+``scope["client"]``. :func:`drop_connection` finds the connection of a request by those
+two tuples and closes it, either abruptly with a TCP reset or after flushing what was
+already written.
+
+Pass the class to uvicorn as ``uvicorn.Config(app, http=AbortableH11Protocol)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import struct
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+__all__ = ["AbortableH11Protocol", "ConnectionDropError", "drop_connection"]
+
+_Address = tuple[Any, ...]
+_open: dict[tuple[_Address | None, _Address | None], AbortableH11Protocol] = {}
+_open_lock = threading.Lock()
+
+# A dropped connection is normally gone within a loop iteration; the bound only matters
+# when a peer stops reading and a graceful close cannot flush.
+_CLOSE_WAIT = 5.0
+
+
+class ConnectionDropError(RuntimeError):
+    """The request did not arrive over :class:`AbortableH11Protocol`, so it cannot be dropped."""
+
+
+class AbortableH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol, with each open connection findable by its address pair."""
+
+    _closed_event: asyncio.Event | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._closed_event = asyncio.Event()
+        with _open_lock:
+            _open[_key(self.server, self.client)] = self
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        with _open_lock:
+            if _open.get(_key(self.server, self.client)) is self:
+                del _open[_key(self.server, self.client)]
+        super().connection_lost(exc)
+        if self._closed_event is not None:
+            self._closed_event.set()
+
+    async def drop(self, *, reset: bool) -> None:
+        """Close the connection (``reset``: RST at once; else FIN after pending bytes)."""
+        transport = self.transport
+        if reset:
+            sock = transport.get_extra_info("socket")
+            if sock is not None:
+                # Linger on with a zero timeout turns close() into an RST instead of a FIN.
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            transport.abort()
+        else:
+            transport.close()
+        # Wait for uvicorn to see the loss: only then does it know not to answer with a 500.
+        if self._closed_event is not None:
+            try:
+                await asyncio.wait_for(self._closed_event.wait(), _CLOSE_WAIT)
+            except TimeoutError:
+                transport.abort()
+                await asyncio.sleep(0)
+
+
+def _key(server: object, client: object) -> tuple[_Address | None, _Address | None]:
+    return (
+        tuple(server) if isinstance(server, tuple | list) else None,
+        tuple(client) if isinstance(client, tuple | list) else None,
+    )
+
+
+async def drop_connection(scope: Mapping[str, Any], *, reset: bool) -> None:
+    """Drop the connection that carried the request of ``scope``.
+
+    Raises :class:`ConnectionDropError` when the server is not running
+    :class:`AbortableH11Protocol` (for example under a test client without sockets).
+    """
+    with _open_lock:
+        protocol = _open.get(_key(scope.get("server"), scope.get("client")))
+    if protocol is None:
+        raise ConnectionDropError(
+            "cannot drop this connection: serve the app with "
+            "uvicorn.Config(app, http=tether.sandbox.AbortableH11Protocol)"
+        )
+    await protocol.drop(reset=reset)

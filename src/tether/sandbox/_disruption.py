@@ -1,0 +1,147 @@
+"""Faults and rate limits of one sandbox app: their state, admin routes and ASGI layers.
+
+:class:`Disruption` bundles the :class:`FaultInjector` and the :class:`RateLimiter` of one
+app so ``create_app`` wires them with a few lines: :meth:`Disruption.routes` adds
+
+- ``GET /_sandbox/faults`` -> ``{"seed": 1, "rules": [...], "configured": {...}}``
+- ``PUT /_sandbox/faults`` with a list of rules or ``{"seed": N, "rules": [...]}``
+- ``GET /_sandbox/limits`` -> ``{"limits": ["50/s"], "configured": [...]}``
+- ``PUT /_sandbox/limits`` with ``{"limits": ["50/s", "1000/h"]}`` (or a bare list/string)
+
+and :meth:`Disruption.middleware` gives the rate-limit and fault layers in stack order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from tether.sandbox._fault_middleware import FaultMiddleware
+from tether.sandbox._faults import (
+    FaultConfigError,
+    FaultInjector,
+    FaultRule,
+    FaultSet,
+    parse_fault_set,
+)
+from tether.sandbox._limit_middleware import RateLimitMiddleware
+from tether.sandbox._limits import Rate, RateLimitConfigError, RateLimiter, parse_rates
+
+__all__ = ["Disruption"]
+
+
+@dataclass(frozen=True, slots=True)
+class Disruption:
+    """The fault injector and rate limiter of one sandbox app."""
+
+    faults: FaultInjector
+    limits: RateLimiter
+
+    @classmethod
+    def create(
+        cls, faults: Iterable[FaultRule], rate_limits: Iterable[Rate], seed: int
+    ) -> Disruption:
+        """Fresh state for an app started with these rules, rates and seed."""
+        return cls(
+            faults=FaultInjector(FaultSet(rules=tuple(faults)), default_seed=seed),
+            limits=RateLimiter(tuple(rate_limits)),
+        )
+
+    def restore(self) -> None:
+        """Back to the configured rules and rates; counters and tallies cleared."""
+        self.faults.restore()
+        self.limits.restore()
+
+    def stats(self) -> dict[str, Any]:
+        """Accounting since the last restore: faults injected by kind and 429s sent."""
+        return {"faults": self.faults.injected(), "rate_limited": self.limits.refused()}
+
+    def middleware(self) -> list[Middleware]:
+        """The rate-limit layer, then the fault layer (outermost first)."""
+        return [
+            Middleware(RateLimitMiddleware, limiter=self.limits),
+            Middleware(FaultMiddleware, injector=self.faults),
+        ]
+
+    def routes(self) -> list[Route]:
+        """The admin routes reading and replacing faults and limits at run time."""
+        return [
+            Route("/_sandbox/faults", self._get_faults, methods=["GET"]),
+            Route("/_sandbox/faults", self._put_faults, methods=["PUT"]),
+            Route("/_sandbox/limits", self._get_limits, methods=["GET"]),
+            Route("/_sandbox/limits", self._put_limits, methods=["PUT"]),
+        ]
+
+    def _faults_body(self) -> dict[str, Any]:
+        current = self.faults.current
+        return {
+            "seed": self.faults.seed,
+            "rules": [rule.to_dict() for rule in current.rules],
+            "configured": self.faults.configured.to_dict()["rules"],
+        }
+
+    def _limits_body(self) -> dict[str, Any]:
+        return {
+            "limits": [rate.name for rate in self.limits.rates],
+            "configured": [rate.name for rate in self.limits.configured],
+        }
+
+    async def _get_faults(self, request: Request) -> JSONResponse:
+        return JSONResponse(self._faults_body())
+
+    async def _put_faults(self, request: Request) -> JSONResponse:
+        data = await _json_body(request)
+        if isinstance(data, JSONResponse):
+            return data
+        try:
+            faults = parse_fault_set(data, source="PUT /_sandbox/faults")
+        except FaultConfigError as exc:
+            return _error(422, str(exc))
+        self.faults.replace(faults)
+        return JSONResponse(self._faults_body())
+
+    async def _get_limits(self, request: Request) -> JSONResponse:
+        return JSONResponse(self._limits_body())
+
+    async def _put_limits(self, request: Request) -> JSONResponse:
+        data = await _json_body(request)
+        if isinstance(data, JSONResponse):
+            return data
+        values = data.get("limits") if isinstance(data, dict) else data
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            return _error(
+                422,
+                'PUT /_sandbox/limits: expected {"limits": ["50/s", ...]} '
+                "(an empty list removes every limit)",
+            )
+        try:
+            rates = parse_rates(values)
+        except RateLimitConfigError as exc:
+            return _error(422, f"PUT /_sandbox/limits: {exc}")
+        self.limits.replace(rates)
+        return JSONResponse(self._limits_body())
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    # Same shape as the sandbox's other errors: reason phrase plus an explanation.
+    return JSONResponse(
+        {"error": HTTPStatus(status).phrase, "message": message}, status_code=status
+    )
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    try:
+        return json.loads(raw) if raw.strip() else None
+    except ValueError as exc:
+        return _error(400, f"{request.method} {request.url.path}: body is not valid JSON ({exc})")

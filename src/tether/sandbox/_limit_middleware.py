@@ -1,0 +1,79 @@
+"""The ASGI layer enforcing the sandbox's server-side rate limits.
+
+It sits below the accounting layer and above fault injection, so a refused request never
+reaches the faults or the handler, and every answered request (faulted or not) carries the
+rate-limit headers. Admin routes (``/_sandbox/...``) are neither counted nor refused.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tether.sandbox._fault_middleware import is_admin_path
+from tether.sandbox._limits import RateLimiter, client_key, rate_limit_headers
+
+__all__ = ["RateLimitMiddleware"]
+
+
+class RateLimitMiddleware:
+    """Counts each non-admin request against ``limiter`` and answers 429 when over."""
+
+    def __init__(
+        self, app: ASGIApp, limiter: RateLimiter, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.clock = clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or is_admin_path(scope["path"]) or not self.limiter.rates:
+            await self.app(scope, receive, send)
+            return
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in scope.get("headers", [])
+        }
+        client = scope.get("client")
+        key = client_key(headers, client[0] if client else None)
+        decision = self.limiter.hit(key, self.clock())
+        extra = [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in rate_limit_headers(decision)
+        ]
+        if not decision.allowed:
+            binding = decision.binding
+            payload = {
+                "error": "Too Many Requests",
+                "message": (
+                    f"rate limit {binding.rate.name if binding else ''} exceeded; "
+                    f"retry after {decision.retry_after} s"
+                ),
+                "retry_after": decision.retry_after,
+            }
+            body = json.dumps(payload).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 429,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                        *extra,
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in extra}
+                kept = [(n, v) for n, v in message.get("headers", []) if n.lower() not in names]
+                message = {**message, "headers": [*kept, *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

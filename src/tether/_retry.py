@@ -28,7 +28,7 @@ import contextlib
 import dataclasses
 import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 import httpx2
@@ -321,11 +321,13 @@ def decide(
     else:
         if status not in policy.statuses:
             return DONE
+        kind = "maybe_sent"
         reason = f"status {status}"
         if not (keyed or method in policy.methods):
             return Decision(retry=False, reason=reason, stop="not_retryable")
         server_asked = server_wait(headers, now=wall) if headers is not None else None
-    if not replayable:
+    # A streamed body cannot be sent twice, unless it never started to go out.
+    if not replayable and kind != "not_sent":
         return Decision(retry=False, reason=reason, stop="not_retryable")
     if attempt >= policy.attempts:
         return Decision(retry=False, reason=reason, stop="attempts", retry_after=server_asked)
@@ -340,20 +342,3 @@ def decide(
     if deadline_at is not None and now + wait >= deadline_at:
         return Decision(retry=False, reason=reason, stop="deadline", retry_after=server_asked)
     return Decision(retry=True, wait=wait, reason=reason, retry_after=server_asked)
-
-
-@dataclass(slots=True)
-class History:
-    """The attempts of one call so far; mutable, owned by one call."""
-
-    attempts: list[Attempt] = field(default_factory=list)
-
-    def add(self, attempt: Attempt) -> None:
-        self.attempts.append(attempt)
-
-    def set_wait(self, wait: float) -> None:
-        last = self.attempts[-1]
-        self.attempts[-1] = dataclasses.replace(last, wait=wait)
-
-    def freeze(self) -> tuple[Attempt, ...]:
-        return tuple(self.attempts)

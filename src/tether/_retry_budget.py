@@ -1,0 +1,126 @@
+"""A client-wide retry budget: retries may add only a fraction of recent traffic.
+
+Per-call attempt limits do not stop a retry storm: when a service is down, every call
+retries its full allowance and the load on the struggling service multiplies. A budget
+shared by all calls of a client caps the extra load instead (the idea of gRPC's retry
+throttling and Finagle's ``RetryBudget``): within a sliding window, retries may number at
+most ``ratio`` times the calls made plus a small floor of ``min_per_second`` per second of
+window, so a quiet client can still retry its occasional failure.
+
+The arithmetic is pure: the clock is injected, nothing sleeps. A lock makes it safe to
+share between threads and between sync and async callers (the critical section never
+awaits, so holding a thread lock inside a coroutine is fine).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+
+__all__ = ["RetryBudget"]
+
+
+class RetryBudget:
+    """Caps retries at ``ratio`` x calls + ``min_per_second`` x ``window`` within ``window`` s.
+
+    Example: with the defaults (20%, 1 per second, 10 s), 500 calls in the last ten
+    seconds allow 0.2 x 500 + 10 = 110 retries in that time; once spent, a failing call
+    fails at once with :class:`tether.RetryBudgetExhausted` instead of retrying::
+
+        budget = tether.RetryBudget(ratio=0.1)
+        client = tether.Client(base_url=url, retry_budget=budget)
+    """
+
+    __slots__ = (
+        "_bucket_width",
+        "_calls",
+        "_clock",
+        "_current",
+        "_lock",
+        "_retries",
+        "_total_calls",
+        "_total_retries",
+        "min_per_second",
+        "ratio",
+        "window",
+    )
+
+    _BUCKETS = 10
+
+    def __init__(
+        self,
+        ratio: float = 0.2,
+        *,
+        min_per_second: float = 1.0,
+        window: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        for name, value in (("ratio", ratio), ("min_per_second", min_per_second)):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+                raise ValueError(f"RetryBudget({name}=...) must be a number >= 0, got {value!r}")
+        if isinstance(window, bool) or not isinstance(window, int | float) or not window > 0:
+            raise ValueError(f"RetryBudget(window=...) must be seconds > 0, got {window!r}")
+        if math.isinf(window):
+            raise ValueError("RetryBudget(window=...) must be finite")
+        self.ratio = float(ratio)
+        self.min_per_second = float(min_per_second)
+        self.window = float(window)
+        self._clock = clock
+        self._lock = threading.Lock()
+        # A ring of buckets, each covering window/10 seconds: counts age out a bucket at
+        # a time, which keeps every operation O(1) whatever the traffic.
+        self._bucket_width = self.window / self._BUCKETS
+        self._calls = [0] * self._BUCKETS
+        self._retries = [0] * self._BUCKETS
+        self._total_calls = 0
+        self._total_retries = 0
+        self._current = math.floor(clock() / self._bucket_width)
+
+    def _advance(self) -> int:
+        """Expire buckets that fell out of the window; return the current bucket's slot."""
+        index = math.floor(self._clock() / self._bucket_width)
+        passed = index - self._current
+        if passed > 0:
+            for step in range(1, min(passed, self._BUCKETS) + 1):
+                slot = (self._current + step) % self._BUCKETS
+                self._total_calls -= self._calls[slot]
+                self._total_retries -= self._retries[slot]
+                self._calls[slot] = 0
+                self._retries[slot] = 0
+            self._current = index
+        return self._current % self._BUCKETS
+
+    def record_call(self) -> None:
+        """Count one call (its first attempt); each call earns ``ratio`` retries."""
+        with self._lock:
+            slot = self._advance()
+            self._calls[slot] += 1
+            self._total_calls += 1
+
+    def try_spend(self) -> bool:
+        """Take one retry from the budget; ``False`` (and nothing taken) when none is left."""
+        with self._lock:
+            slot = self._advance()
+            if self._total_retries + 1 > self._allowance():
+                return False
+            self._retries[slot] += 1
+            self._total_retries += 1
+            return True
+
+    def _allowance(self) -> float:
+        return self.ratio * self._total_calls + self.min_per_second * self.window
+
+    @property
+    def available(self) -> float:
+        """Retries that may still be spent now (fractional: a call earns ``ratio`` of one)."""
+        with self._lock:
+            self._advance()
+            return max(0.0, self._allowance() - self._total_retries)
+
+    def __repr__(self) -> str:
+        return (
+            f"RetryBudget(ratio={self.ratio}, min_per_second={self.min_per_second}, "
+            f"window={self.window})"
+        )

@@ -1,0 +1,555 @@
+"""Sync and async retry transports: thin shells around the pure policy in ``tether._retry``.
+
+Both shells loop the same way: ask the shared :class:`_Call` for the request to send,
+send it through the wrapped transport, hand the response or the error back to ``_Call``,
+and either return, raise, or sleep and go round again. Every decision, the deadline
+arithmetic, the budget, the attempt history, hooks and logging live in ``_Call``; the
+shells only sleep (``time.sleep`` or ``anyio.sleep``) and send.
+
+Because they are httpx2 transports they also serve a plain httpx2 client::
+
+    client = httpx2.Client(transport=tether.RetryTransport(httpx2.HTTPTransport()))
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Final, Literal
+
+import anyio
+import httpx2
+
+from tether._hooks import Hook, RequestFinished, RetryGivenUp, RetryScheduled, emit
+from tether._options import call_options
+from tether._redact import redact_url
+from tether._retry import Attempt, Decision, Retry, decide, is_testing
+from tether._retry_budget import RetryBudget
+from tether._retry_errors import (
+    ATTEMPTS_KEY,
+    DeadlineExceeded,
+    RetryAfterTooLong,
+    RetryBudgetExhausted,
+    RetryError,
+)
+
+__all__ = ["AsyncRetryTransport", "RetryTransport"]
+
+_log = logging.getLogger("tether.retry")
+
+# Bodies of failed responses are read (so the connection returns to the pool and an error
+# can show the body) only up to this size; bigger ones are dropped with their connection.
+_DISCARD_LIMIT: Final = 64 * 1024
+# A timeout this close to the deadline is the deadline's doing, not the server's.
+_DEADLINE_SLACK: Final = 0.05
+_KEYED_METHODS: Final = frozenset({"POST", "PATCH"})
+
+
+class _Settings:
+    """What a transport was configured with; shared read-only by all its calls."""
+
+    __slots__ = ("budget", "clock", "hooks", "rand", "retry", "wall")
+
+    def __init__(
+        self,
+        retry: Retry | bool | None,
+        budget: RetryBudget | Literal[False] | None,
+        hooks: Iterable[Hook],
+        rand: Callable[[], float],
+        clock: Callable[[], float],
+        wall: Callable[[], float],
+    ) -> None:
+        if retry is True or retry is None:
+            retry = Retry()
+        elif retry is not False and not isinstance(retry, Retry):
+            raise TypeError(
+                f"retry= takes a tether.Retry, True or False, got {type(retry).__name__}"
+            )
+        if budget is not None and budget is not False and not isinstance(budget, RetryBudget):
+            raise TypeError(
+                f"budget= takes a tether.RetryBudget or False, got {type(budget).__name__}"
+            )
+        self.retry: Retry | None = retry or None
+        self.budget: RetryBudget | None = (
+            RetryBudget(clock=clock) if budget is None else budget or None
+        )
+        self.hooks = tuple(hooks)
+        self.rand = rand
+        self.clock = clock
+        self.wall = wall
+
+
+class _Call:
+    """One call's progress through its attempts. No I/O: the shells send and sleep."""
+
+    __slots__ = (
+        "_attempt_start",
+        "_deadline",
+        "_deadline_at",
+        "_history",
+        "_keyed",
+        "_original_timeout",
+        "_settings",
+        "_start",
+        "_url",
+        "policy",
+        "request",
+    )
+
+    def __init__(self, settings: _Settings, request: httpx2.Request) -> None:
+        self._settings = settings
+        self.request = request
+        options = call_options(request)
+        chosen = options.retry
+        base = settings.retry
+        policy: Retry | None
+        if chosen is None or chosen is True:
+            policy = base or (Retry() if chosen else None)
+        elif chosen is False:
+            policy = None
+        else:
+            policy = chosen
+        self.policy = policy
+        deadline = options.deadline
+        if deadline is None:
+            source = policy or base
+            deadline = source.deadline if source is not None else None
+        self._deadline = deadline
+        self._start = settings.clock()
+        self._deadline_at = None if deadline is None else self._start + deadline
+        self._original_timeout: object = None
+        self._history: list[Attempt] = []
+        self._url: str | None = None
+        self._keyed = False
+        if policy is not None and request.method not in policy.methods:
+            header = policy.idempotency_header
+            if header in request.headers:
+                self._keyed = True
+            elif policy.idempotency_key and request.method in _KEYED_METHODS:
+                # One key for every attempt: that is what lets the server spot a replay.
+                request.headers[header] = str(uuid.uuid4())
+                self._keyed = True
+        if settings.budget is not None:
+            settings.budget.record_call()
+
+    # -- before each attempt --------------------------------------------------------------
+
+    def prepare(self) -> httpx2.Request:
+        """The request for the next attempt, its timeouts cut to what the deadline leaves."""
+        now = self._settings.clock()
+        self._attempt_start = now
+        if self._deadline_at is not None:
+            remaining = self._deadline_at - now
+            if remaining <= 0:
+                raise self._error(DeadlineExceeded, self._deadline_message(), None, None)
+            extensions = self.request.extensions
+            if self._original_timeout is None:
+                self._original_timeout = extensions.get("timeout", {})
+            original = self._original_timeout
+            timeout: dict[str, float] = {}
+            for phase in ("connect", "read", "write", "pool"):
+                value = original.get(phase) if isinstance(original, dict) else None
+                timeout[phase] = remaining if value is None else min(float(value), remaining)
+            self.request.extensions = {**extensions, "timeout": timeout}
+        return self.request
+
+    def restore(self) -> None:
+        """Put back the request's own timeouts (the client may send the request again)."""
+        if self._original_timeout is not None:
+            extensions = dict(self.request.extensions)
+            if self._original_timeout:
+                extensions["timeout"] = self._original_timeout
+            else:
+                extensions.pop("timeout", None)
+            self.request.extensions = extensions
+
+    # -- after each attempt ---------------------------------------------------------------
+
+    def on_response(self, response: httpx2.Response) -> float | Exception | _Deferred | None:
+        """``None``: return the response. A float: discard it, wait, retry. An exception:
+        discard it and raise that."""
+        now = self._settings.clock()
+        status = response.status_code
+        policy = self.policy
+        self._record(now, status, None)
+        if policy is None or status not in policy.statuses:
+            # The hot path: nothing to retry, so no parsing and no decision object.
+            self._attach(response)
+            return None
+        decision = decide(
+            policy,
+            method=self.request.method,
+            keyed=self._keyed,
+            attempt=len(self._history),
+            status=status,
+            headers=response.headers,
+            replayable=self._replayable(),
+            now=now,
+            wall=self._settings.wall(),
+            deadline_at=self._deadline_at,
+            rand=self._settings.rand,
+        )
+        return self._follow(decision, response, None)
+
+    def on_error(self, error: Exception) -> float | Exception | _Deferred | None:
+        """``None``: re-raise ``error``. A float: wait and retry. An exception: raise it
+        (chained to ``error``)."""
+        now = self._settings.clock()
+        self._record(now, None, error)
+        if (
+            self._deadline_at is not None
+            and isinstance(error, httpx2.TimeoutException)
+            and self._deadline_at - now <= max(_DEADLINE_SLACK, 0.02 * (self._deadline or 0))
+        ):
+            return self._error(DeadlineExceeded, self._deadline_message(), None, None)
+        if self.policy is None:
+            self._attach(error)
+            return None
+        decision = decide(
+            self.policy,
+            method=self.request.method,
+            keyed=self._keyed,
+            attempt=len(self._history),
+            error=error,
+            replayable=self._replayable(),
+            now=now,
+            wall=self._settings.wall(),
+            deadline_at=self._deadline_at,
+            rand=self._settings.rand,
+        )
+        return self._follow(decision, None, error)
+
+    def _follow(
+        self,
+        decision: Decision,
+        response: httpx2.Response | None,
+        error: Exception | None,
+    ) -> float | Exception | _Deferred | None:
+        settings = self._settings
+        if decision.retry:
+            if settings.budget is not None and not settings.budget.try_spend():
+                message = (
+                    f"retry budget exhausted after {decision.reason}: too many calls of this "
+                    "client are failing, so this one is not retried (budget "
+                    f"{settings.budget.ratio:.0%} of recent calls + "
+                    f"{settings.budget.min_per_second:g}/s)"
+                )
+                self._give_up("budget exhausted")
+                return self._error(RetryBudgetExhausted, message, response, decision.retry_after)
+            wait = decision.wait
+            last = self._history[-1]
+            self._history[-1] = Attempt(
+                last.number, last.status, last.error, last.started, last.elapsed, wait
+            )
+            if settings.hooks:
+                emit(
+                    settings.hooks,
+                    RetryScheduled(
+                        self.request.method, self._redacted(), last.number, decision.reason, wait
+                    ),
+                )
+            if _log.isEnabledFor(logging.DEBUG):
+                _log.debug(
+                    "%s %s: attempt %d got %s, retrying in %.3fs",
+                    self.request.method,
+                    self._redacted(),
+                    last.number,
+                    decision.reason,
+                    wait,
+                )
+            return 0.0 if is_testing() else wait
+        stop = decision.stop
+        if stop == "deadline":
+            self._give_up(f"deadline: {decision.reason}")
+            return self._error(
+                DeadlineExceeded, self._deadline_message(decision), response, decision.retry_after
+            )
+        if stop == "retry_after":
+            asked = decision.retry_after or 0.0
+            limit = self.policy.max_retry_after if self.policy else 0.0
+            self._give_up(f"server asked to wait {asked:g}s")
+            if response is not None and response.status_code == 429:
+                history = self._frozen()
+                self._attach(response)
+                # Built only after the shell has read the body, which the error quotes.
+                return _Deferred(lambda: _rate_limited(response, asked, history))
+            return self._error(
+                RetryAfterTooLong,
+                f"{decision.reason}: the server asked to wait {asked:g}s, longer than "
+                f"max_retry_after={limit:g}s; giving up",
+                response,
+                asked,
+            )
+        if stop == "attempts":
+            self._give_up(f"{len(self._history)} attempts used, last {decision.reason}")
+        if response is not None:
+            self._attach(response)
+        elif error is not None:
+            self._attach(error)
+        return None
+
+    # -- bookkeeping ----------------------------------------------------------------------
+
+    def _record(self, now: float, status: int | None, error: Exception | None) -> None:
+        start = self._attempt_start
+        number = len(self._history) + 1
+        text = None if error is None else f"{type(error).__name__}: {error}"
+        self._history.append(
+            Attempt(number, status, text, start - self._start, now - start, None)
+        )
+        if self._settings.hooks:
+            emit(
+                self._settings.hooks,
+                RequestFinished(
+                    self.request.method, self._redacted(), status, text, now - start, number
+                ),
+            )
+
+    def _replayable(self) -> bool:
+        return isinstance(self.request.stream, httpx2.ByteStream)
+
+    def _redacted(self) -> str:
+        if self._url is None:
+            self._url = redact_url(self.request.url)
+        return self._url
+
+    def _frozen(self) -> tuple[Attempt, ...]:
+        return tuple(self._history)
+
+    def _attach(self, outcome: httpx2.Response | Exception) -> None:
+        history = tuple(self._history)
+        if isinstance(outcome, httpx2.Response):
+            try:
+                outcome.extensions[ATTEMPTS_KEY] = history
+            except TypeError:
+                outcome.extensions = {**outcome.extensions, ATTEMPTS_KEY: history}
+            return
+        outcome.attempts = history  # type: ignore[attr-defined]
+        if len(history) > 1:
+            outcome.add_note(_describe(history))
+
+    def _give_up(self, reason: str) -> None:
+        attempts = len(self._history)
+        if self._settings.hooks:
+            emit(
+                self._settings.hooks,
+                RetryGivenUp(self.request.method, self._redacted(), attempts, reason),
+            )
+        if _log.isEnabledFor(logging.INFO):
+            _log.info(
+                "%s %s: giving up after %d attempt(s): %s",
+                self.request.method,
+                self._redacted(),
+                attempts,
+                reason,
+            )
+
+    def _deadline_message(self, decision: Decision | None = None) -> str:
+        used = self._settings.clock() - self._start
+        text = f"deadline of {self._deadline:g}s exceeded after {len(self._history)} attempt(s)"
+        if decision is not None:
+            if decision.retry_after is not None:
+                return (
+                    f"{text}: {decision.reason} asked to wait {decision.retry_after:g}s, "
+                    f"more than the {max(0.0, (self._deadline or 0) - used):.3f}s left"
+                )
+            return f"{text}: last {decision.reason}, no time left for another attempt"
+        return f"{text} ({used:.3f}s used)"
+
+    def _error(
+        self,
+        kind: type[RetryError],
+        message: str,
+        response: httpx2.Response | None,
+        retry_after: float | None,
+    ) -> RetryError:
+        history = self._frozen()
+        if response is not None:
+            self._attach(response)
+        error = kind(
+            f"{self.request.method} {self._redacted()}: {message}",
+            request=self.request,
+            attempts=history,
+            response=response,
+            retry_after=retry_after,
+        )
+        if len(history) > 1:
+            error.add_note(_describe(history))
+        return error
+
+
+def _describe(history: tuple[Attempt, ...]) -> str:
+    return "tether attempts: " + "; ".join(attempt.describe() for attempt in history)
+
+
+class _Deferred:
+    """An error to build after the shell has finished reading the response."""
+
+    __slots__ = ("build",)
+
+    def __init__(self, build: Callable[[], Exception]) -> None:
+        self.build = build
+
+
+def _raisable(step: Exception | _Deferred) -> Exception:
+    return step.build() if isinstance(step, _Deferred) else step
+
+
+def _rate_limited(
+    response: httpx2.Response, retry_after: float, history: tuple[Attempt, ...]
+) -> Exception:
+    """The client's own 429 error, so a too-long ``Retry-After`` reads like any other 429."""
+    from tether._errors import RateLimited
+
+    error = RateLimited(response)
+    if error.retry_after is None:
+        # The wait came from a rate-limit reset field rather than Retry-After.
+        error.retry_after = retry_after
+    error.attempts = history  # type: ignore[attr-defined]
+    if len(history) > 1:
+        error.add_note(_describe(history))
+    return error
+
+
+def _read_small(response: httpx2.Response) -> bool:
+    length = response.headers.get("content-length")
+    return length is not None and length.isdigit() and int(length) <= _DISCARD_LIMIT
+
+
+class RetryTransport(httpx2.BaseTransport):
+    """Retries requests sent through ``transport`` according to a :class:`tether.Retry`.
+
+    ``budget`` is the client-wide :class:`tether.RetryBudget` (a fresh one by default;
+    ``False`` for none); pass the same object to several transports to share it.
+    ``hooks`` receive :class:`tether.RequestFinished` for each attempt and
+    :class:`tether.RetryScheduled` / :class:`tether.RetryGivenUp`. Per-call ``retry`` and
+    ``deadline`` come from the request's :class:`tether.CallOptions`.
+    """
+
+    def __init__(
+        self,
+        transport: httpx2.BaseTransport | None = None,
+        *,
+        retry: Retry | bool = True,
+        budget: RetryBudget | Literal[False] | None = None,
+        hooks: Iterable[Hook] = (),
+        rand: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.transport = transport if transport is not None else httpx2.HTTPTransport()
+        self._settings = _Settings(retry, budget, hooks, rand, clock, wall_clock)
+
+    @property
+    def budget(self) -> RetryBudget | None:
+        return self._settings.budget
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        call = _Call(self._settings, request)
+        try:
+            while True:
+                attempt = call.prepare()
+                try:
+                    response = self.transport.handle_request(attempt)
+                except Exception as error:
+                    outcome = call.on_error(error)
+                    if outcome is None:
+                        raise
+                    if not isinstance(outcome, float):
+                        raise _raisable(outcome) from error
+                    wait = outcome
+                else:
+                    step = call.on_response(response)
+                    if step is None:
+                        return response
+                    _discard(response)
+                    if not isinstance(step, float):
+                        raise _raisable(step)
+                    wait = step
+                if wait > 0:
+                    time.sleep(wait)
+        finally:
+            call.restore()
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+class AsyncRetryTransport(httpx2.AsyncBaseTransport):
+    """The async twin of :class:`RetryTransport`; same arguments, same behaviour.
+
+    Waits use ``anyio.sleep``, so it runs under asyncio and trio alike, and a budget
+    object may be shared with sync transports.
+    """
+
+    def __init__(
+        self,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        *,
+        retry: Retry | bool = True,
+        budget: RetryBudget | Literal[False] | None = None,
+        hooks: Iterable[Hook] = (),
+        rand: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.transport = transport if transport is not None else httpx2.AsyncHTTPTransport()
+        self._settings = _Settings(retry, budget, hooks, rand, clock, wall_clock)
+
+    @property
+    def budget(self) -> RetryBudget | None:
+        return self._settings.budget
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        call = _Call(self._settings, request)
+        try:
+            while True:
+                attempt = call.prepare()
+                try:
+                    response = await self.transport.handle_async_request(attempt)
+                except Exception as error:
+                    outcome = call.on_error(error)
+                    if outcome is None:
+                        raise
+                    if not isinstance(outcome, float):
+                        raise _raisable(outcome) from error
+                    wait = outcome
+                else:
+                    step = call.on_response(response)
+                    if step is None:
+                        return response
+                    await _adiscard(response)
+                    if not isinstance(step, float):
+                        raise _raisable(step)
+                    wait = step
+                if wait > 0:
+                    await anyio.sleep(wait)
+        finally:
+            call.restore()
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
+
+
+def _discard(response: httpx2.Response) -> None:
+    """Finish with a response that is not returned: keep a small body, free the connection."""
+    try:
+        if _read_small(response):
+            response.read()
+    except Exception:
+        _log.debug("could not read the body of a discarded response", exc_info=True)
+    finally:
+        response.close()
+
+
+async def _adiscard(response: httpx2.Response) -> None:
+    try:
+        if _read_small(response):
+            await response.aread()
+    except Exception:
+        _log.debug("could not read the body of a discarded response", exc_info=True)
+    finally:
+        await response.aclose()

@@ -13,8 +13,9 @@ and :meth:`Disruption.middleware` gives the rate-limit and fault layers in stack
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -30,12 +31,14 @@ from tether.sandbox._faults import (
     FaultInjector,
     FaultRule,
     FaultSet,
+    parse_fault_rule,
     parse_fault_set,
+    rules_from_any,
 )
 from tether.sandbox._limit_middleware import RateLimitMiddleware
 from tether.sandbox._limits import Rate, RateLimitConfigError, RateLimiter, parse_rates
 
-__all__ = ["Disruption"]
+__all__ = ["Disruption", "DisruptionControls"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,3 +148,68 @@ async def _json_body(request: Request) -> Any:
         return json.loads(raw) if raw.strip() else None
     except ValueError as exc:
         return _error(400, f"{request.method} {request.url.path}: body is not valid JSON ({exc})")
+
+
+class DisruptionControls:
+    """Fault and limit helpers of a running sandbox handle (``serve_in_thread``, fixture).
+
+    They act on the server's state directly, not over HTTP, so they work whatever faults or
+    limits are in force. The handle's ``reset()`` returns to the configured ones.
+
+    Example::
+
+        def test_survives_outage(sandbox):
+            with sandbox.faults(kind="status", status=503, route="GET /posts*"):
+                assert httpx2.get(sandbox.url + "/posts").status_code == 503
+            with sandbox.limits("50/s"):
+                ...
+    """
+
+    def _disruption(self) -> Disruption:
+        disruption = getattr(getattr(self, "state", None), "disruption", None)
+        if not isinstance(disruption, Disruption):
+            raise TypeError("this handle has no sandbox state with faults and limits")
+        return disruption
+
+    def set_faults(
+        self, *rules: FaultRule | Mapping[str, Any], seed: int | None = None, **rule: Any
+    ) -> None:
+        """Replace the fault rules in force; no rules at all switches faults off.
+
+        Rules are :class:`FaultRule` objects or dicts in the rule-file form
+        (``{"route": "GET /posts*", "probability": 0.2, "kind": "status", "status": 503}``);
+        keyword arguments describe one more rule (``kind="reset", after=True``). ``seed``
+        overrides the server's seed for these rules. Every rule's sequence restarts.
+        """
+        parsed = list(rules_from_any(rules))
+        if rule:
+            parsed.append(parse_fault_rule(rule, index=len(parsed)))
+        self._disruption().faults.replace(FaultSet(rules=tuple(parsed), seed=seed))
+
+    def set_limits(self, *rates: str | Rate) -> None:
+        """Replace the server's rate limits (``"50/s"``, ``"1000/h"`` ...); none: no limit."""
+        self._disruption().limits.replace(parse_rates(rates))
+
+    @contextlib.contextmanager
+    def faults(
+        self, *rules: FaultRule | Mapping[str, Any], seed: int | None = None, **rule: Any
+    ) -> Iterator[None]:
+        """:meth:`set_faults` for the ``with`` block, then the previous rules again."""
+        injector = self._disruption().faults
+        previous = injector.current
+        self.set_faults(*rules, seed=seed, **rule)
+        try:
+            yield
+        finally:
+            injector.replace(previous)
+
+    @contextlib.contextmanager
+    def limits(self, *rates: str | Rate) -> Iterator[None]:
+        """:meth:`set_limits` for the ``with`` block, then the previous limits again."""
+        limiter = self._disruption().limits
+        previous = limiter.rates
+        self.set_limits(*rates)
+        try:
+            yield
+        finally:
+            limiter.replace(previous)

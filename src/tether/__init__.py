@@ -7,6 +7,26 @@ server, pagination of every common style, and a local sandbox API to test agains
 Everything public is importable from here; the modules behind it are private.
 """
 
+from tether._client import (
+    AsyncClient,
+    Client,
+)
+from tether._errors import (
+    APIError,
+    BadRequest,
+    ClientError,
+    ConfigurationError,
+    Conflict,
+    Forbidden,
+    MissingCredentialError,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TetherError,
+    TokenError,
+    Unauthorized,
+    UnprocessableEntity,
+)
 from tether._hooks import (
     Event,
     Hook,
@@ -16,18 +36,42 @@ from tether._hooks import (
     RetryGivenUp,
     RetryScheduled,
 )
+from tether._json import (
+    JSONDecodeError,
+    parse_json,
+)
 from tether._options import CallOptions
+from tether._response import Response
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "APIError",
+    "AsyncClient",
+    "BadRequest",
     "CallOptions",
+    "Client",
+    "ClientError",
+    "ConfigurationError",
+    "Conflict",
     "Event",
+    "Forbidden",
     "Hook",
+    "JSONDecodeError",
+    "MissingCredentialError",
+    "NotFound",
     "RateLimitAdjusted",
     "RateLimitWaited",
+    "RateLimited",
     "RequestFinished",
+    "Response",
     "RetryGivenUp",
     "RetryScheduled",
+    "ServerError",
+    "TetherError",
+    "TokenError",
+    "Unauthorized",
+    "UnprocessableEntity",
     "__version__",
+    "parse_json",
 ]

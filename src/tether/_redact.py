@@ -13,6 +13,7 @@ import httpx2
 
 __all__ = [
     "REDACTED",
+    "add_sensitive_names",
     "is_sensitive_header",
     "is_sensitive_param",
     "redact_headers",
@@ -52,15 +53,32 @@ _TEXT_PATTERNS = (
 )
 
 
+# Names registered at run time by auth objects whose header or parameter name does not
+# look like a credential (``APIKeyAuth(key, name="appid", location="query")``). Sets only
+# grow: redacting one name too many is harmless, missing one is a leak.
+_EXTRA_HEADERS: set[str] = set()
+_EXTRA_PARAMS: set[str] = set()
+
+
+def add_sensitive_names(*, headers: Iterable[str] = (), params: Iterable[str] = ()) -> None:
+    """Treat these header / query parameter names as credentials from now on, process-wide."""
+    _EXTRA_HEADERS.update(name.lower() for name in headers)
+    _EXTRA_PARAMS.update(name.lower() for name in params)
+
+
 def is_sensitive_header(name: str) -> bool:
     """True when a header of this name may carry a credential."""
     lowered = name.lower()
-    return lowered in _SENSITIVE_HEADERS or bool(_SENSITIVE_WORDS.search(lowered))
+    return (
+        lowered in _SENSITIVE_HEADERS
+        or lowered in _EXTRA_HEADERS
+        or bool(_SENSITIVE_WORDS.search(lowered))
+    )
 
 
 def is_sensitive_param(name: str) -> bool:
     """True when a query parameter of this name may carry a credential."""
-    return bool(_SENSITIVE_WORDS.search(name))
+    return name.lower() in _EXTRA_PARAMS or bool(_SENSITIVE_WORDS.search(name))
 
 
 def redact_url(url: httpx2.URL | str) -> str:

@@ -1,0 +1,228 @@
+"""tether's exceptions.
+
+Status errors subclass :class:`httpx2.HTTPStatusError`, so code written for httpx2
+(``except httpx2.HTTPStatusError``) keeps catching them, and they add what a person needs
+to act: the method, the URL with secrets hidden, a short body excerpt, the parsed JSON
+error body and the server's request id.
+
+Example::
+
+    try:
+        client.get("/posts/999")
+    except tether.NotFound as exc:
+        print(exc.status_code, exc.request_id, exc.body)
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import httpx2
+
+from tether._headers import parse_retry_after
+from tether._redact import redact_text, redact_url
+
+__all__ = [
+    "APIError",
+    "BadRequest",
+    "ClientError",
+    "ConfigurationError",
+    "Conflict",
+    "Forbidden",
+    "MissingCredentialError",
+    "NotFound",
+    "RateLimited",
+    "ServerError",
+    "TetherError",
+    "TokenError",
+    "Unauthorized",
+    "UnprocessableEntity",
+    "error_for_response",
+]
+
+EXCERPT_CHARS = 200
+"""How much of a response body an error message quotes."""
+
+_REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
+
+
+class TetherError(Exception):
+    """Base class of every exception tether raises itself."""
+
+
+class ConfigurationError(TetherError, ValueError):
+    """An argument given to tether is invalid; the message says which and what to do."""
+
+
+class MissingCredentialError(ConfigurationError, LookupError):
+    """An environment variable that should hold a credential is not set (or is empty)."""
+
+    def __init__(self, variable: str, needed_by: str) -> None:
+        self.variable = variable
+        super().__init__(
+            f"environment variable {variable} is not set or is empty, but {needed_by} "
+            f"needs it; set it (for example `export {variable}=...`) or pass the value "
+            "directly"
+        )
+
+
+class TokenError(TetherError):
+    """A token endpoint answered with something that is not a usable access token."""
+
+
+def excerpt(content: bytes, limit: int = EXCERPT_CHARS) -> str:
+    """The first ``limit`` characters of ``content`` as text, credentials hidden."""
+    text = content[: limit * 4].decode("utf-8", errors="replace")
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    return redact_text(text)
+
+
+class APIError(TetherError, httpx2.HTTPStatusError):
+    """The server answered with an error status (4xx or 5xx).
+
+    Subclasses :class:`httpx2.HTTPStatusError`; ``.request`` and ``.response`` are the
+    original objects. The message and every attribute below have secrets redacted.
+    """
+
+    method: str
+    """The request method."""
+    url: str
+    """The request URL with credentials hidden."""
+    status_code: int
+    """The response status."""
+    body_excerpt: str
+    """The first characters of the response body, credentials hidden."""
+    body: Any
+    """The response body parsed as JSON, or ``None`` when it is not JSON."""
+    request_id: str | None
+    """The server's request id (``x-request-id``, ``request-id`` ...), when it sent one."""
+
+    def __init__(self, response: httpx2.Response) -> None:
+        request = response.request
+        self.method = request.method
+        self.url = redact_url(request.url)
+        self.status_code = response.status_code
+        content = _content_or_empty(response)
+        self.body_excerpt = excerpt(content)
+        self.body = _json_or_none(content)
+        self.request_id = _request_id(response.headers)
+        super().__init__(self._message(response), request=request, response=response)
+
+    def _message(self, response: httpx2.Response) -> str:
+        text = f"{self.status_code} {response.reason_phrase} for {self.method} {self.url}"
+        if self.request_id:
+            text += f" (request id {self.request_id})"
+        detail = self._detail()
+        if detail:
+            text += f"; {detail}"
+        if self.body_excerpt:
+            text += f"; body: {self.body_excerpt}"
+        return text
+
+    def _detail(self) -> str:
+        return ""
+
+
+class ClientError(APIError):
+    """A 4xx status: the request needs changing before it can succeed."""
+
+
+class BadRequest(ClientError):  # noqa: N818 (named after the status)
+    """400: the server could not understand the request."""
+
+
+class Unauthorized(ClientError):  # noqa: N818 (named after the status)
+    """401: credentials are missing or wrong."""
+
+
+class Forbidden(ClientError):  # noqa: N818 (named after the status)
+    """403: the credentials are valid but not allowed to do this."""
+
+
+class NotFound(ClientError):  # noqa: N818 (named after the status)
+    """404: there is nothing at this URL."""
+
+
+class Conflict(ClientError):  # noqa: N818 (named after the status)
+    """409: the request conflicts with the resource's current state."""
+
+
+class UnprocessableEntity(ClientError):  # noqa: N818 (named after the status)
+    """422: the body was understood but failed validation; see ``.body`` for details."""
+
+
+class RateLimited(ClientError):  # noqa: N818 (named after the status)
+    """429: too many requests; ``retry_after`` says how long the server asks to wait."""
+
+    retry_after: float | None
+    """Seconds from the ``Retry-After`` header (delay or HTTP-date), ``None`` if absent."""
+
+    def __init__(self, response: httpx2.Response) -> None:
+        header = response.headers.get("retry-after")
+        self.retry_after = None if header is None else parse_retry_after(header, now=time.time())
+        super().__init__(response)
+
+    def _detail(self) -> str:
+        if self.retry_after is None:
+            return ""
+        return f"retry after {self.retry_after:g}s"
+
+
+class ServerError(APIError):
+    """A 5xx status: the server failed; the same request may succeed later."""
+
+
+_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequest,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    422: UnprocessableEntity,
+    429: RateLimited,
+}
+
+
+def error_for_response(response: httpx2.Response) -> APIError:
+    """The typed error for a 4xx/5xx ``response`` (the caller raises it).
+
+    >>> error_for_response(response)   # doctest: +SKIP
+    NotFound('404 Not Found for GET http://127.0.0.1:8000/posts/999; body: {}')
+    """
+    status = response.status_code
+    cls = _BY_STATUS.get(status)
+    if cls is None:
+        if 400 <= status < 500:
+            cls = ClientError
+        elif 500 <= status < 600:
+            cls = ServerError
+        else:
+            raise ValueError(f"status {status} is not an error status (expected 4xx or 5xx)")
+    return cls(response)
+
+
+def _content_or_empty(response: httpx2.Response) -> bytes:
+    try:
+        return response.content
+    except httpx2.ResponseNotRead:
+        return b""
+
+
+def _json_or_none(content: bytes) -> Any:
+    if not content.strip():
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+def _request_id(headers: httpx2.Headers) -> str | None:
+    for name in _REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value
+    return None

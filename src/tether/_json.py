@@ -1,0 +1,105 @@
+"""Safe JSON decoding of response bodies.
+
+A proxy's HTML error page, an empty 204 or a truncated body should not surface as a bare
+``json.JSONDecodeError: Expecting value: line 1 column 1 (char 0)`` from deep inside the
+standard library. :func:`parse_json` (and ``.json()`` on every response of a tether client)
+raises :class:`JSONDecodeError` instead, which says what came back.
+
+Example::
+
+    try:
+        data = tether.parse_json(response, require_json_content_type=True)
+    except tether.JSONDecodeError as exc:
+        print(exc.content_type, exc.excerpt)
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx2
+
+from tether._errors import TetherError, excerpt
+from tether._redact import redact_url
+
+__all__ = ["JSONDecodeError", "is_json_content_type", "parse_json"]
+
+
+class JSONDecodeError(TetherError, json.JSONDecodeError):
+    """A response body is not the JSON the caller expected.
+
+    Subclasses :class:`json.JSONDecodeError` (hence ``ValueError``), so existing
+    ``except json.JSONDecodeError`` / ``except ValueError`` clauses keep working.
+    """
+
+    content_type: str | None
+    """The response's ``Content-Type``, or ``None`` when it sent none."""
+    excerpt: str
+    """The first characters of the body, credentials hidden."""
+    status_code: int
+    """The response status."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        response: httpx2.Response,
+        pos: int = 0,
+    ) -> None:
+        self.content_type = response.headers.get("content-type")
+        self.excerpt = excerpt(response.content)
+        self.status_code = response.status_code
+        where = ""
+        if response._request is not None:
+            where = f" from {response.request.method} {redact_url(response.request.url)}"
+        shown = repr(self.excerpt) if self.excerpt else "an empty body"
+        message = (
+            f"{reason}: status {self.status_code}{where}, "
+            f"content type {self.content_type or '(none)'}, body starts with {shown}"
+        )
+        # The document itself is not kept: it may hold credentials.
+        json.JSONDecodeError.__init__(self, message, "", pos)
+        # JSONDecodeError formats line/column into the message; keep ours as it is.
+        self.args = (message,)
+        self.msg = message
+
+    def __str__(self) -> str:
+        return self.msg
+
+
+def is_json_content_type(content_type: str | None) -> bool:
+    """True for ``application/json`` and every ``+json`` type (problem+json, vnd.x+json)."""
+    if not content_type:
+        return False
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def parse_json(
+    response: httpx2.Response,
+    *,
+    require_json_content_type: bool = False,
+    **loads_kwargs: Any,
+) -> Any:
+    """Decode ``response``'s body as JSON or raise :class:`JSONDecodeError` saying why.
+
+    Works on any :class:`httpx2.Response`. With ``require_json_content_type=True`` a body
+    whose ``Content-Type`` is not JSON is refused even when it happens to parse, which
+    catches an HTML error page served with status 200.
+    """
+    if require_json_content_type and not is_json_content_type(response.headers.get("content-type")):
+        raise JSONDecodeError("expected a JSON content type", response=response)
+    content = response.content
+    if not content.strip():
+        raise JSONDecodeError("expected a JSON body, got none", response=response)
+    try:
+        return json.loads(content, **loads_kwargs)
+    except UnicodeDecodeError:
+        raise JSONDecodeError("the body is not valid UTF-8 JSON", response=response) from None
+    except json.JSONDecodeError as exc:
+        raise JSONDecodeError(
+            f"the body is not valid JSON ({exc.msg} at char {exc.pos})",
+            response=response,
+            pos=exc.pos,
+        ) from None

@@ -1,0 +1,51 @@
+"""The response class of tether clients: httpx2's, with safe JSON and typed errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2
+
+from tether._errors import error_for_response
+from tether._json import parse_json
+
+__all__ = ["Response", "adopt"]
+
+
+class Response(httpx2.Response):
+    """An :class:`httpx2.Response` whose ``json()`` and ``raise_for_status()`` are tether's.
+
+    Every response a tether client returns is one of these; it adds no state, so it behaves
+    exactly like its base class except for the two methods below.
+    """
+
+    def json(self, **kwargs: Any) -> Any:
+        """The body decoded as JSON; raises :class:`tether.JSONDecodeError` if it is not.
+
+        ``kwargs`` go to :func:`json.loads`, as with httpx2.
+        """
+        return parse_json(self, **kwargs)
+
+    def raise_for_status(self) -> Response:
+        """Raise the typed :class:`tether.APIError` subclass for a 4xx/5xx status.
+
+        Other non-2xx statuses (1xx, 3xx) raise :class:`httpx2.HTTPStatusError` as in httpx2.
+        """
+        if self.status_code >= 400 and self._request is not None:
+            raise error_for_response(self)
+        super().raise_for_status()
+        return self
+
+
+def adopt(response: httpx2.Response) -> Response:
+    """Make ``response`` a tether :class:`Response` in place (no copy) and return it.
+
+    The class adds no attributes, so switching the class of the object the transport built
+    costs nothing and keeps every reference to it valid.
+    """
+    if type(response) is httpx2.Response:
+        response.__class__ = Response
+    if isinstance(response, Response):
+        return response
+    # A transport returned its own subclass; leave it alone and let the client use it as is.
+    return response  # type: ignore[return-value]

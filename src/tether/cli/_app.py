@@ -14,6 +14,14 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
+
+@app.callback()
+def _root() -> None:
+    """Talk to REST APIs reliably, and run a local sandbox API to practise on."""
+    # A callback keeps ``tether`` a command group even while only one command is
+    # registered; without it typer would run that command as the root and reject its name.
+
+
 # Each command lives in its own module and registers itself on ``app`` when imported.
 _COMMAND_MODULES = ("tether.cli._serve",)
 

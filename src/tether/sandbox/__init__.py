@@ -1,0 +1,47 @@
+"""A local JSONPlaceholder-compatible REST API on SQLite, to learn and test HTTP clients against.
+
+>>> from tether.sandbox import SandboxConfig, serve_in_thread
+>>> with serve_in_thread(SandboxConfig(seed=1)) as server:  # doctest: +SKIP
+...     httpx2.get(f"{server.url}/posts", params={"userId": 1}).json()
+
+Run it from a shell with ``tether serve``; see ``docs/sandbox.md``.
+"""
+
+from tether.sandbox._app import create_app, sandbox_state
+from tether.sandbox._config import (
+    DEFAULT_API_KEY,
+    DEFAULT_BEARER_TOKEN,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_PASSWORD,
+    DEFAULT_SEED,
+    DEFAULT_TOKEN_TTL,
+    DEFAULT_USERNAME,
+    ENV_VARS,
+    MAX_DELAY,
+    SandboxConfig,
+)
+from tether.sandbox._data import COUNTS, generate
+from tether.sandbox._server import SandboxServer, serve_in_thread
+from tether.sandbox._state import SandboxState
+
+__all__ = [
+    "COUNTS",
+    "DEFAULT_API_KEY",
+    "DEFAULT_BEARER_TOKEN",
+    "DEFAULT_CLIENT_ID",
+    "DEFAULT_CLIENT_SECRET",
+    "DEFAULT_PASSWORD",
+    "DEFAULT_SEED",
+    "DEFAULT_TOKEN_TTL",
+    "DEFAULT_USERNAME",
+    "ENV_VARS",
+    "MAX_DELAY",
+    "SandboxConfig",
+    "SandboxServer",
+    "SandboxState",
+    "create_app",
+    "generate",
+    "sandbox_state",
+    "serve_in_thread",
+]

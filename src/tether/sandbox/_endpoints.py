@@ -1,0 +1,155 @@
+"""Non-resource routes: auth (``/profile``, ``/oauth/token``), teaching utilities
+(``/status/{code}``, ``/delay/{seconds}``) and admin (``/_sandbox/health|reset|stats``)."""
+
+from __future__ import annotations
+
+import json
+import math
+from http import HTTPStatus
+from urllib.parse import parse_qsl
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from tether.sandbox._auth import CHALLENGE, authenticate, basic_credentials
+from tether.sandbox._http import BodyError, error, json_response, read_body
+from tether.sandbox._state import SandboxState
+
+__all__ = ["other_routes"]
+
+_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_NO_BODY = {204, 304}
+
+
+def _challenge(message: str, bearer_error: str = "") -> Response:
+    challenge = CHALLENGE
+    if bearer_error:
+        challenge = challenge.replace('Bearer realm="tether-sandbox"',
+                                      f'Bearer realm="tether-sandbox", error="{bearer_error}"')
+    return error(401, message, headers={"WWW-Authenticate": challenge})
+
+
+def _oauth_error(status: int, code: str, description: str) -> Response:
+    headers = {"Cache-Control": "no-store"}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="tether-sandbox"'
+    return json_response({"error": code, "error_description": description}, status, headers)
+
+
+def other_routes(state: SandboxState) -> list[Route]:
+    """The routes outside the six resources, bound to ``state``."""
+
+    async def profile(request: Request) -> Response:
+        result = authenticate(request.headers, state.config, state.tokens, state.clock())
+        if result.scheme is None:
+            return _challenge(result.error, result.bearer_error)
+        user = state.store.get_raw("users", 1)
+        if user is None:
+            return error(404, "the sandbox's user 1 was deleted; reset the sandbox")
+        return json_response(user, headers={"X-Authenticated-By": result.scheme})
+
+    async def token(request: Request) -> Response:
+        try:
+            raw = await read_body(request)
+        except BodyError as exc:
+            return exc.response
+        form: dict[str, str] = {}
+        text = raw.decode("utf-8", "replace")
+        if "json" in request.headers.get("content-type", ""):
+            try:
+                loaded = json.loads(text)
+            except json.JSONDecodeError:
+                return _oauth_error(400, "invalid_request", "the body is not valid JSON")
+            if isinstance(loaded, dict):
+                form = {str(k): str(v) for k, v in loaded.items()}
+        else:
+            form = dict(parse_qsl(text, keep_blank_values=True))
+        grant = form.get("grant_type")
+        if not grant:
+            return _oauth_error(400, "invalid_request",
+                                "grant_type is required (use client_credentials), "
+                                "form-encoded in the body")
+        if grant != "client_credentials":
+            return _oauth_error(400, "unsupported_grant_type",
+                                f"grant_type {grant[:40]!r} is not supported; "
+                                "use client_credentials")
+        client_id, client_secret = form.get("client_id"), form.get("client_secret")
+        pair = basic_credentials(request.headers.get("authorization", ""))
+        if pair is not None:
+            client_id, client_secret = pair
+        if client_id != state.config.client_id or client_secret != state.config.client_secret:
+            return _oauth_error(401, "invalid_client", "unknown client_id or wrong client_secret")
+        ttl = state.config.token_ttl
+        access_token = state.tokens.issue(state.clock(), ttl)
+        expires_in: float = int(ttl) if float(ttl).is_integer() else ttl
+        return json_response(
+            {"access_token": access_token, "token_type": "Bearer", "expires_in": expires_in},
+            headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+        )
+
+    async def status(request: Request) -> Response:
+        raw = request.path_params["code"]
+        if not (raw.isascii() and raw.isdigit() and len(raw) == 3 and 200 <= int(raw) <= 599):
+            return error(400, f"status code must be an integer from 200 to 599, got {raw[:20]!r}",
+                         field="code")
+        code = int(raw)
+        headers: dict[str, str] = {}
+        retry_after = request.query_params.get("retry_after")
+        if retry_after is not None:
+            if not (retry_after.isascii() and retry_after.isdigit() and len(retry_after) < 8):
+                return error(400, "retry_after must be a whole number of seconds",
+                             field="retry_after")
+            headers["Retry-After"] = retry_after
+        if code == 401:
+            headers["WWW-Authenticate"] = CHALLENGE
+        if code in _NO_BODY:
+            return Response(status_code=code, headers=headers)
+        try:
+            phrase = HTTPStatus(code).phrase
+        except ValueError:
+            phrase = "Unknown Status"
+        return json_response({"status": code, "message": phrase}, code, headers)
+
+    async def delay(request: Request) -> Response:
+        raw = request.path_params["seconds"]
+        try:
+            seconds = float(raw)
+        except ValueError:
+            seconds = math.nan
+        limit = state.config.max_delay
+        if not (math.isfinite(seconds) and 0 <= seconds <= limit):
+            return error(400, f"delay must be a number of seconds from 0 to {limit:g}, "
+                              f"got {raw[:20]!r}", field="seconds")
+        await anyio.sleep(seconds)
+        return json_response({"delay": seconds})
+
+    async def health(request: Request) -> Response:
+        return json_response(
+            {"status": "ok", "seed": state.config.seed, "db": state.config.db or ":memory:"}
+        )
+
+    async def reset(request: Request) -> Response:
+        raw = request.query_params.get("seed")
+        seed = None
+        if raw is not None:
+            if not (raw.isascii() and raw.lstrip("-").isdigit() and len(raw) <= 19):
+                return error(400, f"seed must be an integer, got {raw[:20]!r}", field="seed")
+            seed = int(raw)
+        state.reset(seed)
+        return json_response({"status": "reset", "seed": state.config.seed if seed is None
+                              else seed})
+
+    async def stats(request: Request) -> Response:
+        return json_response(state.stats.snapshot())
+
+    return [
+        Route("/profile", profile, methods=["GET"]),
+        Route("/oauth/token", token, methods=["POST"]),
+        Route("/status/{code}", status, methods=_ALL_METHODS),
+        Route("/delay/{seconds}", delay, methods=["GET"]),
+        Route("/_sandbox/health", health, methods=["GET"]),
+        Route("/_sandbox/reset", reset, methods=["POST"]),
+        Route("/_sandbox/stats", stats, methods=["GET"]),
+    ]

@@ -1,0 +1,108 @@
+"""Small HTTP helpers shared by the sandbox's endpoints: JSON responses, errors, bodies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from tether.sandbox._store import dumps
+
+__all__ = ["MAX_BODY", "BodyError", "error", "json_response", "read_body", "read_json", "url_with"]
+
+MAX_BODY = 1_000_000
+"""Largest request body accepted (bytes); larger ones get 413."""
+
+
+def json_response(
+    content: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    """A JSON response; ``content`` that is already a ``str`` is sent as is."""
+    body = content if isinstance(content, str) else dumps(content)
+    return Response(body, status, dict(headers or {}), media_type="application/json")
+
+
+def error(
+    status: int,
+    message: str,
+    *,
+    field: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """The sandbox's error body: ``{"error": <reason>, "message": ..., "field": ...}``."""
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Error"
+    body: dict[str, Any] = {"error": reason, "message": message}
+    if field is not None:
+        body["field"] = field
+    body.update(extra)
+    return json_response(body, status, headers)
+
+
+class BodyError(Exception):
+    """A request body that cannot be used; carries the response to send."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw body, refusing more than :data:`MAX_BODY` bytes with 413."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise BodyError(error(413, f"the body is larger than {MAX_BODY} bytes"))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise BodyError(error(413, f"the body is larger than {MAX_BODY} bytes"))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request) -> tuple[dict[str, Any], bytes]:
+    """The body as a JSON object, plus the raw bytes; :class:`BodyError` (400/413/422) if not."""
+    raw = await read_body(request)
+    if not raw.strip():
+        raise BodyError(error(400, "the request body is empty; send a JSON object",
+                              field="body"))
+    try:
+        value = json.loads(raw)
+    except UnicodeDecodeError:
+        raise BodyError(error(400, "the request body is not UTF-8 JSON", field="body")) from None
+    except json.JSONDecodeError as exc:
+        raise BodyError(
+            error(400, f"malformed JSON body: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                  field="body")
+        ) from None
+    except RecursionError:
+        raise BodyError(error(400, "the JSON body is nested too deeply", field="body")) from None
+    if not isinstance(value, dict):
+        raise BodyError(error(422, f"the body must be a JSON object, got {type(value).__name__}",
+                              field="body"))
+    return value, raw
+
+
+def url_with(request: Request, updates: Mapping[str, str | None]) -> str:
+    """The absolute URL of ``request`` with the parameters in ``updates`` set or removed."""
+    pairs: list[tuple[str, str]] = []
+    done: set[str] = set()
+    for key, value in request.query_params.multi_items():
+        if key in updates:
+            if key not in done and updates[key] is not None:
+                pairs.append((key, str(updates[key])))
+            done.add(key)
+        else:
+            pairs.append((key, value))
+    pairs += [(k, v) for k, v in updates.items() if k not in done and v is not None]
+    return str(request.url.replace(query=urlencode(pairs)))

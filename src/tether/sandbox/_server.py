@@ -1,0 +1,114 @@
+"""``serve_in_thread``: a real uvicorn server on a background thread, for tests and demos."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import uvicorn
+
+from tether.sandbox._app import create_app
+from tether.sandbox._config import SandboxConfig
+from tether.sandbox._state import SandboxState
+
+__all__ = ["SandboxServer", "serve_in_thread"]
+
+_START_TIMEOUT = 30.0
+
+
+class SandboxServer:
+    """A running sandbox: its base ``url`` plus direct control of its state.
+
+    ``reset()`` and ``stats()`` act on the server's state directly (not over HTTP), so they
+    work whatever faults or limits are switched on.
+    """
+
+    def __init__(self, config: SandboxConfig, state: SandboxState, host: str, port: int) -> None:
+        self.config = config
+        self.state = state
+        self.host = host
+        self.port = port
+        url_host = f"[{host}]" if ":" in host else host
+        self.url = f"http://{url_host}:{port}"
+        """Base URL without a trailing slash, e.g. ``http://127.0.0.1:54321``."""
+
+    def reset(self, seed: int | None = None) -> None:
+        """Reseed the data (default: the configured seed) and clear counters, tokens, keys."""
+        self.state.reset(seed)
+
+    def stats(self) -> dict[str, Any]:
+        """Requests since the last reset: ``{"since", "total", "by_status", "routes"}``."""
+        return self.state.stats.snapshot()
+
+    def __repr__(self) -> str:
+        return f"<SandboxServer {self.url}>"
+
+
+class _Server(uvicorn.Server):
+    # The server runs off the main thread, where signal handlers cannot be installed;
+    # the owner stops it through ``should_exit``.
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@contextlib.contextmanager
+def serve_in_thread(
+    config: SandboxConfig | None = None, host: str = "127.0.0.1", port: int = 0, *,
+    log_level: str = "warning",
+) -> Iterator[SandboxServer]:
+    """Run the sandbox on ``host:port`` (``0``: a free port) until the block ends.
+
+    >>> from tether.sandbox import serve_in_thread
+    >>> with serve_in_thread() as server:  # doctest: +SKIP
+    ...     httpx2.get(server.url + "/todos/1").json()["id"]
+    1
+    """
+    config = config or SandboxConfig()
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    state = SandboxState(config)
+    app = create_app(config, state=state)
+    uv_config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=False)
+    server = _Server(uv_config)
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            server.run(sockets=[sock])
+        except BaseException as exc:  # reported to the starting thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name=f"tether-sandbox-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + _START_TIMEOUT
+    while not server.started:
+        if failure or not thread.is_alive():
+            sock.close()
+            state.close()
+            raise RuntimeError(f"the sandbox server failed to start: {failure[:1]}")
+        if time.monotonic() > deadline:
+            server.should_exit = True
+            thread.join(5)
+            sock.close()
+            state.close()
+            raise RuntimeError(f"the sandbox server did not start within {_START_TIMEOUT:g} s")
+        time.sleep(0.005)
+    bound_port = sock.getsockname()[1]
+    try:
+        yield SandboxServer(config, state, host, int(bound_port))
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+        state.close()

@@ -1,0 +1,36 @@
+"""Everything one running sandbox holds: configuration, store, counters, issued tokens."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from tether.sandbox._auth import TokenBook
+from tether.sandbox._config import SandboxConfig
+from tether.sandbox._stats import Stats
+from tether.sandbox._store import Store
+
+__all__ = ["SandboxState"]
+
+
+class SandboxState:
+    """Shared by the routes and middlewares of one app (``app.state.sandbox``)."""
+
+    def __init__(
+        self, config: SandboxConfig, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.store = Store(config.db, config.seed)
+        self.stats = Stats()
+        self.tokens = TokenBook()
+
+    def reset(self, seed: int | None = None) -> None:
+        """Fresh data for ``seed`` (default: the configured one), no counts, no tokens."""
+        self.store.reset(self.config.seed if seed is None else seed)
+        self.stats.clear()
+        self.tokens.clear()
+
+    def close(self) -> None:
+        """Release the database."""
+        self.store.close()

@@ -1,0 +1,118 @@
+"""Request accounting: counts by method + route template + final status since the last reset.
+
+:class:`StatsMiddleware` is the outermost layer of the sandbox's ASGI stack, so it also
+counts requests answered by the layers inside it (rate limiting, fault injection) and
+connections closed without any response (status ``0``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["ADMIN_PREFIX", "NO_RESPONSE", "UNMATCHED", "Stats", "StatsMiddleware"]
+
+ADMIN_PREFIX = "/_sandbox/"
+"""Admin requests are not counted, so a test's own ``stats()`` calls don't skew its figures."""
+NO_RESPONSE = 0
+"""Status recorded when the connection ended before a response started."""
+UNMATCHED = "(unmatched)"
+"""Route template recorded for paths no route matches (keeps the key space bounded)."""
+_CACHE_LIMIT = 4096
+
+
+class Stats:
+    """Thread-safe counters; read from test threads while the server thread writes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, dict[int, int]] = {}
+        self._since = time.time()
+
+    def record(self, method: str, template: str, status: int) -> None:
+        """Count one finished request."""
+        key = f"{method} {template}"
+        with self._lock:
+            by_status = self._counts.setdefault(key, {})
+            by_status[status] = by_status.get(status, 0) + 1
+
+    def clear(self) -> None:
+        """Forget every count (called by reset)."""
+        with self._lock:
+            self._counts.clear()
+            self._since = time.time()
+
+    def snapshot(self) -> dict[str, Any]:
+        """``{"since", "total", "by_status", "routes"}``; status keys are strings (JSON)."""
+        with self._lock:
+            routes = {
+                key: {str(status): n for status, n in sorted(counts.items())}
+                for key, counts in sorted(self._counts.items())
+            }
+            since = self._since
+        by_status: dict[str, int] = {}
+        for counts in routes.values():
+            for status, n in counts.items():
+                by_status[status] = by_status.get(status, 0) + n
+        return {
+            "since": since,
+            "total": sum(by_status.values()),
+            "by_status": dict(sorted(by_status.items())),
+            "routes": routes,
+        }
+
+
+class StatsMiddleware:
+    """Outermost ASGI layer: records every HTTP request's route template and final status."""
+
+    def __init__(self, app: ASGIApp, stats: Stats, routes: Sequence[BaseRoute]) -> None:
+        self.app = app
+        self.stats = stats
+        self.routes = routes
+        self._templates: dict[tuple[str, str], str] = {}
+
+    def template(self, scope: Scope) -> str:
+        """The path template of the route ``scope`` matches (``/posts/{id}``)."""
+        key = (scope["method"], scope["path"])
+        cached = self._templates.get(key)
+        if cached is not None:
+            return cached
+        found = UNMATCHED
+        for route in self.routes:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                found = str(getattr(route, "path", UNMATCHED))
+                break
+            if match is Match.PARTIAL and found == UNMATCHED:
+                found = str(getattr(route, "path", UNMATCHED))
+        if len(self._templates) >= _CACHE_LIMIT:
+            self._templates.clear()
+        self._templates[key] = found
+        return found
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        status = NO_RESPONSE
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        except BaseException:
+            # Starlette's error layer outside us turns the exception into a 500.
+            if status == NO_RESPONSE:
+                status = 500
+            raise
+        finally:
+            self.stats.record(scope["method"], self.template(scope), status)

@@ -30,8 +30,12 @@ from email.utils import parsedate_to_datetime
 from typing import Final
 
 __all__ = [
+    "QuotaFields",
     "RateLimitItem",
+    "RateLimitPolicyItem",
+    "parse_quota_fields",
     "parse_ratelimit",
+    "parse_ratelimit_policy",
     "parse_retry_after",
     "parse_retry_after_ms",
     "ratelimit_wait",
@@ -234,3 +238,93 @@ def server_wait(headers: Mapping[str, str], *, now: float) -> float | None:
         if wait is not None:
             return wait
     return ratelimit_wait(headers, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitPolicyItem:
+    """One quota policy from a ``RateLimit-Policy`` field."""
+
+    policy: str
+    """The policy's name (draft-10), or ``""`` in the older unnamed form."""
+    quota: int
+    """``q``: quota units per window."""
+    window: float | None
+    """``w``: the window in seconds, when given."""
+
+
+def parse_ratelimit_policy(value: str) -> list[RateLimitPolicyItem]:
+    """Parse a ``RateLimit-Policy`` field; unreadable members are skipped.
+
+    Reads draft-10 (``"burst";q=100;w=60, "daily";q=1000;w=86400``) and the older
+    drafts' form, where the member is the quota itself (``10;w=1, 50;w=60``).
+
+    >>> parse_ratelimit_policy('"burst";q=100;w=60')
+    [RateLimitPolicyItem(policy='burst', quota=100, window=60.0)]
+    >>> parse_ratelimit_policy("10;w=1")
+    [RateLimitPolicyItem(policy='', quota=10, window=1.0)]
+    """
+    items: list[RateLimitPolicyItem] = []
+    for member in _split_members(value):
+        head, *params = member.split(";")
+        head = head.strip()
+        quota = _number(head)
+        name = ""
+        if quota is None:
+            name = _unquote(head)
+        window: float | None = None
+        for param in params:
+            key, _, raw = param.partition("=")
+            number = _param_number(raw)
+            if number is None:
+                continue
+            key = key.strip().lower()
+            if key == "q":
+                quota = number
+            elif key == "w" and number > 0:
+                window = number
+        if quota is not None and quota >= 1:
+            items.append(RateLimitPolicyItem(name, int(quota), window))
+    return items
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaFields:
+    """The separate-field forms: ``X-RateLimit-*`` or the older drafts' ``RateLimit-*``."""
+
+    limit: int | None
+    remaining: int | None
+    reset: float | None
+    """Seconds until the quota returns (epoch values already turned into a delay)."""
+
+
+def parse_quota_fields(
+    headers: Mapping[str, str], *, now: float, prefix: str = "x-ratelimit-"
+) -> QuotaFields | None:
+    """Read ``<prefix>limit``, ``-remaining`` and ``-reset``; ``None`` when none is there.
+
+    With the ``x-ratelimit-`` prefix the reset is epoch seconds (a value below 10^9 is
+    taken for a delay, as above); with ``ratelimit-`` it is a delay. The first number of
+    a list value counts (``RateLimit-Limit: 10, 10;w=1``).
+    """
+
+    def first_number(name: str) -> float | None:
+        raw = headers.get(prefix + name)
+        if raw is None:
+            return None
+        return _param_number(raw.split(",")[0].split(";")[0])
+
+    limit = first_number("limit")
+    remaining = first_number("remaining")
+    reset = first_number("reset")
+    if limit is None and remaining is None and reset is None:
+        return None
+    if reset is not None:
+        if prefix == "x-ratelimit-" and reset >= _EPOCH_FLOOR:
+            reset = reset - now
+        reset = max(0.0, reset)
+    return QuotaFields(
+        None if limit is None or limit < 0 else int(limit),
+        None if remaining is None else max(0, int(remaining)),
+        reset,
+    )
+

@@ -1,0 +1,197 @@
+"""Header feedback: pace from what the server says, pure (clock passed in, no I/O).
+
+Servers describe their limits in three families of headers (formats in the project's
+reference notes; parsing lives in :mod:`tether._headers`):
+
+* the policy: ``RateLimit-Policy`` (``q`` per ``w`` seconds), from which a *pace* is learned;
+* the current state: ``RateLimit`` (``r`` remaining, ``t`` seconds to reset), the older
+  ``RateLimit-Remaining``/``-Reset``, or ``X-RateLimit-Remaining``/``-Reset`` (epoch);
+* the refusal: 429 (or GitHub's 403 with nothing remaining) with ``Retry-After``.
+
+The rules, each small enough to check by hand:
+
+1. **Learned pace.** A policy of ``q`` per ``w`` becomes a GCRA limit of
+   ``q*(1-margin)`` per ``w`` with a burst of ``floor(q*margin)`` (at least 1). In any span
+   of ``w`` that admits at most ``q*margin + q*(1-margin) = q`` requests, so the client
+   fits fixed and sliding server windows alike, without needing the reset time to be
+   precise. With several policies the slowest pace wins.
+2. **Remaining.** When a response says ``r`` remain until ``t``, the client counts what it
+   has sent since that request; once the count reaches ``r`` it holds requests until the
+   reset instead of letting the server refuse them.
+3. **Refusal.** A 429 pauses the key until ``Retry-After`` (else the reset, else one second).
+
+The learned pace is only ever an *extra* limit: configured rates always apply as well, so
+the client never goes faster than the user's ceiling whatever a server claims.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from tether._headers import (
+    parse_quota_fields,
+    parse_ratelimit,
+    parse_ratelimit_policy,
+    server_wait,
+)
+from tether._ratelimit._gcra import GcraLimit
+
+__all__ = ["AdaptiveState", "Adjustment", "Feedback", "read_feedback"]
+
+# Any of these means the server talks about rate limits; without them (and without a
+# refusal) a response costs the limiter nothing.
+_MARKERS = frozenset(
+    {
+        "ratelimit",
+        "ratelimit-policy",
+        "ratelimit-remaining",
+        "ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-limit",
+    }
+)
+_DEFAULT_PAUSE = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """What one response said about rate limits."""
+
+    policies: tuple[tuple[int, float], ...] = ()
+    """(quota, window seconds) for each policy with a known window."""
+    remaining: int | None = None
+    reset: float | None = None
+    """Seconds until the quota named by ``remaining`` returns."""
+    refused: bool = False
+    wait: float | None = None
+    """For a refusal: seconds the server asked to wait."""
+
+
+def read_feedback(status: int, headers: Mapping[str, str], *, wall_now: float) -> Feedback | None:
+    """Read rate-limit feedback from a response; ``None`` when it carries none.
+
+    ``headers`` must be case-insensitive (``httpx2.Headers``) or lower-cased.
+    ``wall_now`` is the current Unix time, for epoch resets and HTTP-dates.
+    """
+    if status != 429 and _MARKERS.isdisjoint(name.lower() for name in headers):
+        return None
+    policies: list[tuple[int, float]] = []
+    policy_value = headers.get("ratelimit-policy") or headers.get("ratelimit-limit")
+    if policy_value:
+        policies = [
+            (item.quota, item.window)
+            for item in parse_ratelimit_policy(policy_value)
+            if item.window is not None
+        ]
+    remaining: int | None = None
+    reset: float | None = None
+    field_value = headers.get("ratelimit")
+    if field_value:
+        known = [item for item in parse_ratelimit(field_value) if item.remaining is not None]
+        if known:
+            # The policy closest to refusing is the one that matters; among equals, the
+            # one that takes longest to come back.
+            tightest = min(known, key=lambda item: (item.remaining, -(item.reset or 0.0)))
+            remaining, reset = tightest.remaining, tightest.reset
+    if remaining is None:
+        for prefix in ("ratelimit-", "x-ratelimit-"):
+            fields = parse_quota_fields(headers, now=wall_now, prefix=prefix)
+            if fields is not None and fields.remaining is not None:
+                remaining, reset = fields.remaining, fields.reset
+                break
+    # GitHub answers an exhausted primary limit with 403 and remaining 0.
+    refused = status == 429 or (status == 403 and remaining == 0)
+    wait = server_wait(headers, now=wall_now) if refused else None
+    return Feedback(tuple(policies), remaining, reset, refused, wait)
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """A change of pace worth reporting."""
+
+    rate: float
+    """Requests per second now in force from the server's feedback (0 while paused)."""
+    reason: str
+
+
+def learned_limit(policies: tuple[tuple[int, float], ...], margin: float) -> GcraLimit | None:
+    """Rule 1: the GCRA limit that keeps within every policy (``None`` without policies)."""
+    best: GcraLimit | None = None
+    for quota, window in policies:
+        paced = quota * (1.0 - margin)
+        if paced <= 0:
+            continue
+        limit = GcraLimit(window / paced, max(1, math.floor(quota * margin)))
+        if best is None or limit.interval > best.interval:
+            best = limit
+    return best
+
+
+class AdaptiveState:
+    """Feedback state for one key. Not thread-safe: the limiter holds a lock around it."""
+
+    def __init__(self, margin: float = 0.05) -> None:
+        self.margin = margin
+        self.limit: GcraLimit | None = None
+        self._policies: tuple[tuple[int, float], ...] = ()
+        self._sent = 0
+        self._seen_seq = -1
+        self._remaining: int | None = None
+        self._reset_at: float | None = None
+        self._paused_until = -math.inf
+
+    @property
+    def idle(self) -> bool:
+        """True while the server has said nothing: the limiter may skip all work."""
+        return self.limit is None and self._reset_at is None and self._paused_until == -math.inf
+
+    def not_before(self, now: float) -> tuple[float, str]:
+        """The earliest time the next request may go by rules 2 and 3, with the reason."""
+        at, reason = now, ""
+        if self._paused_until > now:
+            at, reason = self._paused_until, "server refused; pausing as asked"
+        if self._reset_at is not None and self._remaining is not None:
+            if now >= self._reset_at:
+                self._remaining = self._reset_at = None
+            elif self._remaining - (self._sent - self._seen_seq) <= 0 and self._reset_at > at:
+                at = self._reset_at
+                reason = f"server quota used up, resets in {self._reset_at - now:.2f}s"
+        return at, reason
+
+    @property
+    def last_seq(self) -> int:
+        """The sequence number of the latest request counted as sent."""
+        return self._sent - 1
+
+    def sent(self) -> int:
+        """Count one request as sent; returns its sequence number for :meth:`observe`."""
+        seq = self._sent
+        self._sent += 1
+        return seq
+
+    def observe(self, feedback: Feedback, now: float, seq: int) -> Adjustment | None:
+        """Take in the feedback on request ``seq``; report a change of pace, if any."""
+        adjustment: Adjustment | None = None
+        if feedback.policies and feedback.policies != self._policies:
+            self._policies = feedback.policies
+            limit = learned_limit(feedback.policies, self.margin)
+            if limit != self.limit:
+                self.limit = limit
+                if limit is not None:
+                    quotas = ", ".join(f"{q} per {w:g}s" for q, w in feedback.policies)
+                    adjustment = Adjustment(1.0 / limit.interval, f"server policy {quotas}")
+        # Responses to concurrent requests arrive out of order; an older one must not
+        # overwrite what a newer one said.
+        if feedback.remaining is not None and seq >= self._seen_seq:
+            self._seen_seq = seq + 1
+            self._remaining = feedback.remaining
+            self._reset_at = None if feedback.reset is None else now + feedback.reset
+        if feedback.refused:
+            wait = feedback.wait if feedback.wait is not None else feedback.reset
+            pause = _DEFAULT_PAUSE if wait is None else wait
+            if now + pause > self._paused_until:
+                self._paused_until = now + pause
+                adjustment = Adjustment(0.0, f"server refused; pausing {pause:.2f}s")
+        return adjustment

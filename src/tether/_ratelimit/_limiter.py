@@ -1,0 +1,285 @@
+"""``RateLimiter``: blocking and non-blocking acquisition over a store, plus header feedback.
+
+The decisions are made elsewhere and are pure (``_core``, ``_gcra``, ``_window``,
+``_adaptive``); this module only picks the limits that apply to a request, asks the store
+for a reservation, and waits. Waiting is the last step and is undone on cancellation:
+if a sleeping caller is interrupted (``KeyboardInterrupt``, task cancellation, a
+timeout around it) its reservation is handed back when nobody has reserved after it, and
+otherwise simply left unused, which can only make the pace slower, never faster.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import anyio
+import anyio.to_thread
+
+from tether._ratelimit._adaptive import AdaptiveState, Adjustment, read_feedback
+from tether._ratelimit._config import RateLimit, Route
+from tether._ratelimit._core import Limit, Slot, slot_id
+from tether._ratelimit._gcra import GcraLimit
+from tether._ratelimit._rate import Rate, RatesLike
+from tether._ratelimit._stores import Grant, MemoryStore, Store
+from tether._ratelimit._window import WindowLimit
+
+__all__ = ["Permit", "RateLimiter"]
+
+
+@dataclass(frozen=True, slots=True)
+class Permit:
+    """A granted request: how long to wait before sending it, and why."""
+
+    key: str
+    wait: float
+    reason: str
+    """What held the request back (``"20/s"``, ``"server pace 19/s"`` ...); ``""`` if nothing."""
+    seq: int | None
+    slots: tuple[Slot, ...]
+    grant: Grant | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    key: str
+    """The key adaptive feedback is kept under (the route's key, else the host's)."""
+    slots: tuple[Slot, ...]
+    labels: tuple[str, ...]
+
+
+class RateLimiter:
+    """Paces requests; share one instance (or one store) among everything that spends a quota.
+
+    Example::
+
+        limiter = tether.RateLimiter("10/s")
+        with tether.Client(rate_limit=limiter) as a, tether.Client(rate_limit=limiter) as b:
+            ...  # a and b together send at most 10 requests a second per host
+
+        limiter.acquire("reports")       # outside HTTP: blocks until a slot is free
+        if limiter.try_acquire("reports"):
+            ...
+
+    ``clock``, ``wall_clock`` and ``sleep`` exist for tests (a fake clock, no sleeping).
+    """
+
+    def __init__(
+        self,
+        config: RateLimit | RatesLike | None = None,
+        *,
+        store: Store | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.config = config if isinstance(config, RateLimit) else RateLimit(config)
+        self.store: Store = store or self.config.store or MemoryStore(clock=clock)
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._adaptive: dict[str, AdaptiveState] = {}
+        self._plans: dict[tuple[str, Route | None], _Plan] = {}
+
+    # -- choosing the limits ---------------------------------------------------------
+
+    def _limits(self, rates: Sequence[Rate]) -> list[Limit]:
+        if self.config.algorithm == "sliding_window":
+            return [WindowLimit(rate.limit, rate.period) for rate in rates]
+        # The fastest rate paces (with the configured burst); slower ones are quotas
+        # that may be spent at that pace.
+        return [
+            GcraLimit(rate.interval, (self.config.burst or 1) if i == 0 else rate.limit)
+            for i, rate in enumerate(rates)
+        ]
+
+    def _plan(self, base: str, route: Route | None) -> _Plan:
+        cached = self._plans.get((base, route))
+        if cached is not None:
+            return cached
+        slots: list[Slot] = []
+        labels: list[str] = []
+        for rate, limit in zip(self.config.rates, self._limits(self.config.rates), strict=True):
+            slots.append(Slot(slot_id(base, limit), limit))
+            labels.append(str(rate))
+        key = base
+        if route is not None:
+            key = f"{base} {route}"
+            for rate, limit in zip(route.rates, self._limits(route.rates), strict=True):
+                slots.append(Slot(slot_id(key, limit), limit))
+                labels.append(f"{route}: {rate}")
+        plan = _Plan(key, tuple(slots), tuple(labels))
+        with self._lock:
+            if len(self._plans) > 1024:
+                self._plans.clear()
+            self._plans[(base, route)] = plan
+        return plan
+
+    def plan_request(self, method: str, host: str, port: int | None, path: str) -> _Plan:
+        """The limits for one HTTP request (used by the transports)."""
+        base = "*" if self.config.scope == "global" else f"{host}:{port}" if port else host
+        route = next((r for r in self.config.routes if r.matches(method, path)), None)
+        return self._plan(base, route)
+
+    # -- reserving ---------------------------------------------------------------------
+
+    def reserve(
+        self, plan: _Plan, *, cost: int = 1, max_wait: float | None = None
+    ) -> Permit | None:
+        """Reserve a slot without waiting; ``None`` if it would mean waiting over ``max_wait``."""
+        slots, delay, reason = self._prepare(plan)
+        grant: Grant | None = None
+        if slots:
+            grant = self.store.reserve(slots, delay=delay, cost=cost, max_wait=max_wait)
+            if grant is None:
+                return None
+        elif max_wait is not None and delay > max_wait:
+            return None
+        return self._granted(plan, slots, grant, delay, reason)
+
+    async def areserve(
+        self, plan: _Plan, *, cost: int = 1, max_wait: float | None = None
+    ) -> Permit | None:
+        """:meth:`reserve` for async callers: a store doing I/O runs in a worker thread."""
+        slots, delay, reason = self._prepare(plan)
+        grant: Grant | None = None
+        if slots:
+            if self.store.blocking:
+                grant = await anyio.to_thread.run_sync(
+                    lambda: self.store.reserve(slots, delay=delay, cost=cost, max_wait=max_wait)
+                )
+            else:
+                grant = self.store.reserve(slots, delay=delay, cost=cost, max_wait=max_wait)
+            if grant is None:
+                return None
+        elif max_wait is not None and delay > max_wait:
+            return None
+        return self._granted(plan, slots, grant, delay, reason)
+
+    def _prepare(self, plan: _Plan) -> tuple[tuple[Slot, ...], float, str]:
+        state = self._adaptive.get(plan.key) if self._adaptive else None
+        if state is None or state.idle:
+            return plan.slots, 0.0, ""
+        with self._lock:
+            now = self._clock()
+            not_before, reason = state.not_before(now)
+            learned = state.limit
+        slots = plan.slots
+        if learned is not None:
+            slots = (*slots, Slot(slot_id(plan.key, learned, tag="server"), learned))
+        return slots, max(0.0, not_before - now), reason
+
+    def _granted(
+        self,
+        plan: _Plan,
+        slots: tuple[Slot, ...],
+        grant: Grant | None,
+        delay: float,
+        reason: str,
+    ) -> Permit:
+        seq: int | None = None
+        state = self._adaptive.get(plan.key) if self._adaptive else None
+        if state is not None:
+            with self._lock:
+                seq = state.sent()
+        if grant is None:
+            return Permit(plan.key, delay, reason if delay > 0 else "", seq, slots, None)
+        if grant.cause >= 0:
+            if grant.cause < len(plan.labels):
+                reason = plan.labels[grant.cause]
+            else:
+                reason = f"server pace {_pace(slots[grant.cause].limit):.3g}/s"
+        elif grant.wait <= 0:
+            reason = ""
+        return Permit(plan.key, max(0.0, grant.wait), reason, seq, slots, grant)
+
+    def refund(self, permit: Permit) -> None:
+        """Hand back an unused permit (it is kept if someone has reserved after it)."""
+        if permit.grant is not None:
+            self.store.refund(permit.slots, permit.grant)
+
+    # -- feedback ----------------------------------------------------------------------
+
+    def observe(self, permit: Permit, status: int, headers: Mapping[str, str]) -> Adjustment | None:
+        """Feed a response back; returns a change of pace worth reporting, if any."""
+        if not self.config.adaptive:
+            return None
+        feedback = read_feedback(status, headers, wall_now=self._wall_clock())
+        if feedback is None:
+            return None
+        with self._lock:
+            state = self._adaptive.get(permit.key)
+            if state is None:
+                state = self._adaptive[permit.key] = AdaptiveState(self.config.margin)
+            seq = permit.seq if permit.seq is not None else state.last_seq
+            return state.observe(feedback, self._clock(), seq)
+
+    # -- blocking use outside HTTP -----------------------------------------------------
+
+    def acquire(
+        self, key: str = "default", *, cost: int = 1, max_wait: float | None = None
+    ) -> float:
+        """Block until ``key`` may spend ``cost``; returns the seconds waited.
+
+        Raises :class:`TimeoutError` at once (without waiting) when the wait would be
+        longer than ``max_wait`` seconds.
+        """
+        permit = self.reserve(self._plan(key, None), cost=cost, max_wait=max_wait)
+        if permit is None:
+            raise TimeoutError(f"rate limit for {key!r} would need a wait over {max_wait}s")
+        self.wait(permit)
+        return permit.wait
+
+    async def aacquire(
+        self, key: str = "default", *, cost: int = 1, max_wait: float | None = None
+    ) -> float:
+        """Async :meth:`acquire`: awaits instead of sleeping; cancellation-safe."""
+        permit = await self.areserve(self._plan(key, None), cost=cost, max_wait=max_wait)
+        if permit is None:
+            raise TimeoutError(f"rate limit for {key!r} would need a wait over {max_wait}s")
+        await self.await_permit(permit)
+        return permit.wait
+
+    def try_acquire(self, key: str = "default", *, cost: int = 1) -> bool:
+        """Spend ``cost`` now if that needs no wait at all; never blocks."""
+        return self.reserve(self._plan(key, None), cost=cost, max_wait=0.0) is not None
+
+    def wait(self, permit: Permit) -> None:
+        """Sleep until the permit's time; an interrupted sleep gives the slot back."""
+        if permit.wait <= 0:
+            return
+        try:
+            self._sleep(permit.wait)
+        except BaseException:
+            self.refund(permit)
+            raise
+
+    async def await_permit(self, permit: Permit) -> None:
+        """Await the permit's time; a cancelled wait gives the slot back."""
+        if permit.wait <= 0:
+            return
+        try:
+            await anyio.sleep(permit.wait)
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                if self.store.blocking:
+                    await anyio.to_thread.run_sync(self.refund, permit)
+                else:
+                    self.refund(permit)
+            raise
+
+    def close(self) -> None:
+        """Close the store (only needed for SQLite and Redis stores the limiter owns)."""
+        self.store.close()
+
+    def __repr__(self) -> str:
+        return f"RateLimiter({self.config}, store={self.store!r})"
+
+
+def _pace(limit: Limit) -> float:
+    if isinstance(limit, GcraLimit):
+        return 1.0 / limit.interval
+    return limit.limit / limit.period

@@ -1,0 +1,149 @@
+"""Limiter state in a SQLite file, so the processes of one machine share one quota.
+
+Each reservation is one write transaction opened with ``BEGIN IMMEDIATE``: SQLite then
+takes the database's write lock *before* reading, so two processes can never both read
+the old state and both grant the same slot. The file uses WAL journaling so readers of
+other tables are not blocked, and ``synchronous=NORMAL`` because losing the last few
+milliseconds of limiter state in a power cut is harmless. Times are wall-clock seconds:
+every process on the machine reads the same clock, and a file left from a previous run
+holds times that are simply in the past.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+from tether._ratelimit._core import Slot, reserve
+from tether._ratelimit._stores import Grant, decode, encode, expiry
+
+__all__ = ["SQLiteStore"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tether_ratelimit (
+    slot TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    expires REAL NOT NULL
+)
+"""
+
+
+class SQLiteStore:
+    """Share limiter state through a SQLite file.
+
+    Example::
+
+        store = tether.SQLiteStore("/var/tmp/api-quota.sqlite")
+        client = tether.Client(rate_limit=tether.RateLimit("40/s", store=store))
+
+    Every process that opens the same file with the same rates shares one quota.
+    """
+
+    blocking = True
+    _SWEEP_EVERY = 1024
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        clock: Callable[[], float] = time.time,
+        timeout: float = 10.0,
+    ) -> None:
+        self.path = os.fspath(path)
+        self.clock = clock
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+        self._calls = 0
+        self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        # A connection must not cross a fork; a child opens its own.
+        if self._conn is None or self._pid != os.getpid():
+            conn = sqlite3.connect(
+                self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(_SCHEMA)
+            self._conn, self._pid = conn, os.getpid()
+        return self._conn
+
+    def reserve(
+        self, slots: Sequence[Slot], *, delay: float, cost: int, max_wait: float | None
+    ) -> Grant | None:
+        names = [slot.name for slot in slots]
+        with self._lock:
+            conn = self._connect()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                marks = ",".join("?" * len(names))
+                rows = dict(
+                    conn.execute(
+                        f"SELECT slot, state FROM tether_ratelimit WHERE slot IN ({marks})",
+                        names,
+                    ).fetchall()
+                )
+                states = [decode(rows.get(name)) for name in names]
+                # The clock is read under the write lock so times only move forward.
+                now = self.clock()
+                granted = reserve(
+                    slots, states, now=now, not_before=now + delay, cost=cost, max_wait=max_wait
+                )
+                if granted is None:
+                    conn.execute("ROLLBACK")
+                    return None
+                expires = expiry(slots, granted.states, now)
+                token = tuple(
+                    (encode(new), encode(old))
+                    for new, old in zip(granted.states, states, strict=True)
+                )
+                conn.executemany(
+                    "INSERT OR REPLACE INTO tether_ratelimit (slot, state, expires) "
+                    "VALUES (?, ?, ?)",
+                    [(name, new, expires) for name, (new, _) in zip(names, token, strict=True)],
+                )
+                self._calls += 1
+                if self._calls % self._SWEEP_EVERY == 0:
+                    conn.execute("DELETE FROM tether_ratelimit WHERE expires < ?", (now,))
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        return Grant(granted.at - now, granted.cause, token)
+
+    def refund(self, slots: Sequence[Slot], grant: Grant) -> None:
+        with self._lock:
+            conn = self._connect()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for slot, (new, old) in zip(slots, grant.token, strict=True):
+                    if old:
+                        conn.execute(
+                            "UPDATE tether_ratelimit SET state = ? WHERE slot = ? AND state = ?",
+                            (old, slot.name, new),
+                        )
+                    else:
+                        conn.execute(
+                            "DELETE FROM tether_ratelimit WHERE slot = ? AND state = ?",
+                            (slot.name, new),
+                        )
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None and self._pid == os.getpid():
+                self._conn.close()
+            self._conn = None
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"

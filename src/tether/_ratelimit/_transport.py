@@ -1,0 +1,137 @@
+"""Sync and async rate-limit transports: thin shells around :class:`RateLimiter`.
+
+Each request asks the limiter for a permit, waits for it (``time.sleep`` or
+``anyio.sleep``), goes through the wrapped transport, and its response is fed back to the
+limiter so the pace follows the server's rate-limit headers. Hooks receive
+:class:`tether.RateLimitWaited` and :class:`tether.RateLimitAdjusted`; the same events are
+logged under ``tether.ratelimit``.
+
+Because they are httpx2 transports they also serve a plain httpx2 client::
+
+    client = httpx2.Client(transport=tether.RateLimitTransport(rate_limit="5/s"))
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+import httpx2
+
+from tether._hooks import Hook, RateLimitAdjusted, RateLimitWaited, emit
+from tether._ratelimit._adaptive import Adjustment
+from tether._ratelimit._config import RateLimit
+from tether._ratelimit._limiter import Permit, RateLimiter
+from tether._ratelimit._rate import Rate
+
+__all__ = ["AsyncRateLimitTransport", "RateLimitLike", "RateLimitTransport", "as_limiter"]
+
+_log = logging.getLogger("tether.ratelimit")
+
+RateLimitLike = RateLimiter | RateLimit | str | Rate | Sequence[str | Rate] | None
+
+
+def as_limiter(rate_limit: RateLimitLike) -> RateLimiter:
+    """Turn anything ``rate_limit=`` accepts into a limiter (``None``: adaptive only)."""
+    if isinstance(rate_limit, RateLimiter):
+        return rate_limit
+    if isinstance(rate_limit, bool):
+        raise TypeError(
+            "rate_limit= takes a rate such as '5/s', a list of rates, a tether.RateLimit or "
+            "a tether.RateLimiter (or None for adaptive pacing only), not a bool"
+        )
+    if isinstance(rate_limit, RateLimit):
+        return RateLimiter(rate_limit)
+    try:
+        return RateLimiter(RateLimit(rate_limit))
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"rate_limit={rate_limit!r}: {exc}") from None
+
+
+class _Shell:
+    """What both transports share: reporting. Deciding is the limiter's job."""
+
+    limiter: RateLimiter
+    _hooks: tuple[Hook, ...]
+
+    def _waited(self, permit: Permit) -> None:
+        _log.debug("waited %.3fs for %s (%s)", permit.wait, permit.key, permit.reason)
+        if self._hooks:
+            emit(self._hooks, RateLimitWaited(permit.key, permit.wait, permit.reason))
+
+    def _adjusted(self, permit: Permit, adjustment: Adjustment) -> None:
+        _log.info("pace for %s now %.3g/s: %s", permit.key, adjustment.rate, adjustment.reason)
+        if self._hooks:
+            emit(self._hooks, RateLimitAdjusted(permit.key, adjustment.rate, adjustment.reason))
+
+    def _observe(self, permit: Permit, response: httpx2.Response) -> None:
+        adjustment = self.limiter.observe(permit, response.status_code, response.headers)
+        if adjustment is not None:
+            self._adjusted(permit, adjustment)
+
+
+class RateLimitTransport(_Shell, httpx2.BaseTransport):
+    """Paces requests sent through ``transport`` (httpx2's default when omitted).
+
+    ``rate_limit`` takes what ``tether.Client(rate_limit=...)`` takes: ``"5/s"``, a list of
+    rates, a :class:`tether.RateLimit`, or a :class:`tether.RateLimiter` shared with other
+    transports (which then share its quota). ``None`` paces by server feedback only.
+    """
+
+    def __init__(
+        self,
+        transport: httpx2.BaseTransport | None = None,
+        *,
+        rate_limit: RateLimitLike = None,
+        hooks: Iterable[Hook] = (),
+    ) -> None:
+        self.transport = transport if transport is not None else httpx2.HTTPTransport()
+        self.limiter = as_limiter(rate_limit)
+        self._hooks = tuple(hooks)
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        url = request.url
+        plan = self.limiter.plan_request(request.method, url.host, url.port, url.path)
+        permit = self.limiter.reserve(plan)
+        if permit is None:  # pragma: no cover - reserve without max_wait always grants
+            raise RuntimeError("rate limiter refused a blocking reservation")
+        if permit.wait > 0:
+            self.limiter.wait(permit)
+            self._waited(permit)
+        response = self.transport.handle_request(request)
+        self._observe(permit, response)
+        return response
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+class AsyncRateLimitTransport(_Shell, httpx2.AsyncBaseTransport):
+    """The async :class:`RateLimitTransport`: awaits instead of sleeping, cancellation-safe."""
+
+    def __init__(
+        self,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        *,
+        rate_limit: RateLimitLike = None,
+        hooks: Iterable[Hook] = (),
+    ) -> None:
+        self.transport = transport if transport is not None else httpx2.AsyncHTTPTransport()
+        self.limiter = as_limiter(rate_limit)
+        self._hooks = tuple(hooks)
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        url = request.url
+        plan = self.limiter.plan_request(request.method, url.host, url.port, url.path)
+        permit = await self.limiter.areserve(plan)
+        if permit is None:  # pragma: no cover - reserve without max_wait always grants
+            raise RuntimeError("rate limiter refused a blocking reservation")
+        if permit.wait > 0:
+            await self.limiter.await_permit(permit)
+            self._waited(permit)
+        response = await self.transport.handle_async_request(request)
+        self._observe(permit, response)
+        return response
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()

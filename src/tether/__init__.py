@@ -7,6 +7,12 @@ server, pagination of every common style, and a local sandbox API to test agains
 Everything public is importable from here; the modules behind it are private.
 """
 
+from tether._auth import (
+    APIKeyAuth,
+    BasicAuth,
+    BearerAuth,
+    OAuth2ClientCredentials,
+)
 from tether._client import (
     AsyncClient,
     Client,
@@ -42,36 +48,61 @@ from tether._json import (
 )
 from tether._options import CallOptions
 from tether._response import Response
+from tether._retry import Attempt, Retry, retry_testing_mode
+from tether._retry_budget import RetryBudget
+from tether._retry_errors import (
+    DeadlineExceeded,
+    RetryAfterTooLong,
+    RetryBudgetExhausted,
+    RetryError,
+    attempts_of,
+)
+from tether._retry_transport import AsyncRetryTransport, RetryTransport
 
 __version__ = "0.1.0"
 
 __all__ = [
     "APIError",
+    "APIKeyAuth",
     "AsyncClient",
+    "AsyncRetryTransport",
+    "Attempt",
     "BadRequest",
+    "BasicAuth",
+    "BearerAuth",
     "CallOptions",
     "Client",
     "ClientError",
     "ConfigurationError",
     "Conflict",
+    "DeadlineExceeded",
     "Event",
     "Forbidden",
     "Hook",
     "JSONDecodeError",
     "MissingCredentialError",
     "NotFound",
+    "OAuth2ClientCredentials",
     "RateLimitAdjusted",
     "RateLimitWaited",
     "RateLimited",
     "RequestFinished",
     "Response",
+    "Retry",
+    "RetryAfterTooLong",
+    "RetryBudget",
+    "RetryBudgetExhausted",
+    "RetryError",
     "RetryGivenUp",
     "RetryScheduled",
+    "RetryTransport",
     "ServerError",
     "TetherError",
     "TokenError",
     "Unauthorized",
     "UnprocessableEntity",
     "__version__",
+    "attempts_of",
     "parse_json",
+    "retry_testing_mode",
 ]

@@ -53,7 +53,7 @@ from tether._errors import error_for_response
 from tether._hooks import Hook
 from tether._logging import AsyncObservingTransport, ObservingTransport
 from tether._options import EXTENSION_KEY, CallOptions
-from tether._redact import redact_url
+from tether._redact import is_sensitive_header, redact_url
 from tether._response import Response, adopt
 
 if TYPE_CHECKING:
@@ -97,6 +97,18 @@ def compose_transport(
         return AsyncObservingTransport(inner, settings.hooks, emit_finished=True)
     stack = cast(httpx2.BaseTransport, base)
     return ObservingTransport(stack, settings.hooks, emit_finished=True)
+
+
+def _is_https_upgrade(url: httpx2.URL, location: httpx2.URL) -> bool:
+    """``http://host`` to ``https://host`` on default ports: the one cross-origin
+    redirect that keeps credentials, as httpx2 itself does for Authorization."""
+    return (
+        url.host == location.host
+        and url.scheme == "http"
+        and location.scheme == "https"
+        and url.port in (None, 80)
+        and location.port in (None, 443)
+    )
 
 
 class _Borrowed(httpx2.BaseTransport):
@@ -199,6 +211,17 @@ class _Shared(BaseClient):
             )
             or {}
         )
+
+    def _redirect_headers(
+        self, request: httpx2.Request, url: httpx2.URL, method: str
+    ) -> httpx2.Headers:
+        # httpx2 drops only Authorization when a redirect leaves the origin; an API key in
+        # X-API-Key (or any header that looks like a credential) must not follow either.
+        headers = super()._redirect_headers(request, url, method)
+        if url.origin != request.url.origin and not _is_https_upgrade(request.url, url):
+            for name in [name for name in headers if is_sensitive_header(name)]:
+                del headers[name]
+        return headers
 
     def _raises_for(self, request: httpx2.Request) -> bool:
         options = request.extensions.get(EXTENSION_KEY)

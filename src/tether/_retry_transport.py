@@ -18,11 +18,12 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import anyio
 import httpx2
 
+from tether._errors import RateLimited
 from tether._hooks import Hook, RequestFinished, RetryGivenUp, RetryScheduled, emit
 from tether._options import call_options
 from tether._redact import redact_url
@@ -36,7 +37,7 @@ from tether._retry_errors import (
     RetryError,
 )
 
-__all__ = ["AsyncRetryTransport", "RetryTransport"]
+__all__ = ["ATTEMPT_EXTENSION", "AsyncRetryTransport", "RetryTransport"]
 
 _log = logging.getLogger("tether.retry")
 
@@ -47,11 +48,15 @@ _DISCARD_LIMIT: Final = 64 * 1024
 _DEADLINE_SLACK: Final = 0.05
 _KEYED_METHODS: Final = frozenset({"POST", "PATCH"})
 
+ATTEMPT_EXTENSION: Final = "tether.attempt"
+"""Request extension with the attempt number (1-based) for the layers below retry; the
+client's observing layer reads it. Absent on first attempts, which keeps them cheap."""
+
 
 class _Settings:
     """What a transport was configured with; shared read-only by all its calls."""
 
-    __slots__ = ("budget", "clock", "hooks", "rand", "retry", "wall")
+    __slots__ = ("budget", "clock", "hooks", "rand", "report_attempts", "retry", "wall")
 
     def __init__(
         self,
@@ -61,6 +66,7 @@ class _Settings:
         rand: Callable[[], float],
         clock: Callable[[], float],
         wall: Callable[[], float],
+        report_attempts: bool,
     ) -> None:
         if retry is True or retry is None:
             retry = Retry()
@@ -80,6 +86,7 @@ class _Settings:
         self.rand = rand
         self.clock = clock
         self.wall = wall
+        self.report_attempts = report_attempts and bool(self.hooks)
 
 
 class _Call:
@@ -91,7 +98,7 @@ class _Call:
         "_deadline_at",
         "_history",
         "_keyed",
-        "_original_timeout",
+        "_original_extensions",
         "_settings",
         "_start",
         "_url",
@@ -120,7 +127,7 @@ class _Call:
         self._deadline = deadline
         self._start = settings.clock()
         self._deadline_at = None if deadline is None else self._start + deadline
-        self._original_timeout: object = None
+        self._original_extensions: dict[str, Any] | None = None
         self._history: list[Attempt] = []
         self._url: str | None = None
         self._keyed = False
@@ -138,33 +145,35 @@ class _Call:
     # -- before each attempt --------------------------------------------------------------
 
     def prepare(self) -> httpx2.Request:
-        """The request for the next attempt, its timeouts cut to what the deadline leaves."""
+        """The request for the next attempt: its number marked for the layers below, its
+        timeouts cut to what the deadline leaves."""
         now = self._settings.clock()
         self._attempt_start = now
+        number = len(self._history) + 1
+        if self._deadline_at is None and number == 1:
+            return self.request
+        if self._original_extensions is None:
+            self._original_extensions = self.request.extensions
+        extensions = dict(self._original_extensions)
+        if number > 1:
+            extensions[ATTEMPT_EXTENSION] = number
         if self._deadline_at is not None:
             remaining = self._deadline_at - now
             if remaining <= 0:
                 raise self._error(DeadlineExceeded, self._deadline_message(), None, None)
-            extensions = self.request.extensions
-            if self._original_timeout is None:
-                self._original_timeout = extensions.get("timeout", {})
-            original = self._original_timeout
+            original = extensions.get("timeout")
             timeout: dict[str, float] = {}
             for phase in ("connect", "read", "write", "pool"):
                 value = original.get(phase) if isinstance(original, dict) else None
                 timeout[phase] = remaining if value is None else min(float(value), remaining)
-            self.request.extensions = {**extensions, "timeout": timeout}
+            extensions["timeout"] = timeout
+        self.request.extensions = extensions
         return self.request
 
     def restore(self) -> None:
-        """Put back the request's own timeouts (the client may send the request again)."""
-        if self._original_timeout is not None:
-            extensions = dict(self.request.extensions)
-            if self._original_timeout:
-                extensions["timeout"] = self._original_timeout
-            else:
-                extensions.pop("timeout", None)
-            self.request.extensions = extensions
+        """Give the request back its own extensions (the client may send it again)."""
+        if self._original_extensions is not None:
+            self.request.extensions = self._original_extensions
 
     # -- after each attempt ---------------------------------------------------------------
 
@@ -274,6 +283,8 @@ class _Call:
             if response is not None and response.status_code == 429:
                 history = self._frozen()
                 self._attach(response)
+                # The client sets this only on responses it receives; the error needs it now.
+                response.request = self.request
                 # Built only after the shell has read the body, which the error quotes.
                 return _Deferred(lambda: _rate_limited(response, asked, history))
             return self._error(
@@ -300,7 +311,7 @@ class _Call:
         self._history.append(
             Attempt(number, status, text, start - self._start, now - start, None)
         )
-        if self._settings.hooks:
+        if self._settings.report_attempts:
             emit(
                 self._settings.hooks,
                 RequestFinished(
@@ -369,6 +380,7 @@ class _Call:
         history = self._frozen()
         if response is not None:
             self._attach(response)
+            response.request = self.request
         error = kind(
             f"{self.request.method} {self._redacted()}: {message}",
             request=self.request,
@@ -402,8 +414,6 @@ def _rate_limited(
     response: httpx2.Response, retry_after: float, history: tuple[Attempt, ...]
 ) -> Exception:
     """The client's own 429 error, so a too-long ``Retry-After`` reads like any other 429."""
-    from tether._errors import RateLimited
-
     error = RateLimited(response)
     if error.retry_after is None:
         # The wait came from a rate-limit reset field rather than Retry-After.
@@ -424,8 +434,9 @@ class RetryTransport(httpx2.BaseTransport):
 
     ``budget`` is the client-wide :class:`tether.RetryBudget` (a fresh one by default;
     ``False`` for none); pass the same object to several transports to share it.
-    ``hooks`` receive :class:`tether.RequestFinished` for each attempt and
-    :class:`tether.RetryScheduled` / :class:`tether.RetryGivenUp`. Per-call ``retry`` and
+    ``hooks`` receive :class:`tether.RetryScheduled` / :class:`tether.RetryGivenUp`, and
+    :class:`tether.RequestFinished` for each attempt unless ``report_attempts=False``
+    (``tether.Client`` reports attempts from its own innermost layer). Per-call ``retry`` and
     ``deadline`` come from the request's :class:`tether.CallOptions`.
     """
 
@@ -439,9 +450,12 @@ class RetryTransport(httpx2.BaseTransport):
         rand: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        report_attempts: bool = True,
     ) -> None:
         self.transport = transport if transport is not None else httpx2.HTTPTransport()
-        self._settings = _Settings(retry, budget, hooks, rand, clock, wall_clock)
+        self._settings = _Settings(
+            retry, budget, hooks, rand, clock, wall_clock, report_attempts
+        )
 
     @property
     def budget(self) -> RetryBudget | None:
@@ -495,9 +509,12 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
         rand: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        report_attempts: bool = True,
     ) -> None:
         self.transport = transport if transport is not None else httpx2.AsyncHTTPTransport()
-        self._settings = _Settings(retry, budget, hooks, rand, clock, wall_clock)
+        self._settings = _Settings(
+            retry, budget, hooks, rand, clock, wall_clock, report_attempts
+        )
 
     @property
     def budget(self) -> RetryBudget | None:

@@ -1,0 +1,133 @@
+"""Retry budget arithmetic with a fake clock (no network)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tether._retry_budget import RetryBudget
+
+
+class FakeClock:
+    def __init__(self, start: float = 100.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def spend_all(budget: RetryBudget, limit: int = 10_000) -> int:
+    spent = 0
+    while spent < limit and budget.try_spend():
+        spent += 1
+    return spent
+
+
+def test_floor_alone_allows_min_per_second_times_window() -> None:
+    budget = RetryBudget(0.2, min_per_second=1, window=10, clock=FakeClock())
+    assert budget.available == 10
+    assert spend_all(budget) == 10
+    assert not budget.try_spend()
+
+
+def test_calls_earn_a_fraction_of_a_retry_each() -> None:
+    budget = RetryBudget(0.2, min_per_second=0, window=10, clock=FakeClock())
+    for _ in range(100):
+        budget.record_call()
+    assert budget.available == pytest.approx(20)
+    assert spend_all(budget) == 20
+
+
+def test_fractional_earnings_accumulate() -> None:
+    budget = RetryBudget(0.2, min_per_second=0, clock=FakeClock())
+    for _ in range(4):
+        budget.record_call()
+    assert not budget.try_spend()  # 0.8 of a retry earned
+    budget.record_call()
+    assert budget.try_spend()
+    assert not budget.try_spend()
+
+
+def test_counts_age_out_of_the_window() -> None:
+    clock = FakeClock()
+    budget = RetryBudget(0.5, min_per_second=0, window=10, clock=clock)
+    for _ in range(10):
+        budget.record_call()
+    assert spend_all(budget) == 5
+    clock.now += 5
+    assert not budget.try_spend()  # still inside the window
+    clock.now += 6
+    # Calls and retries both expired: nothing earned, nothing spent.
+    assert budget.available == 0
+    for _ in range(2):
+        budget.record_call()
+    assert spend_all(budget) == 1
+
+
+def test_long_idle_gap_resets_everything() -> None:
+    clock = FakeClock()
+    budget = RetryBudget(0.2, min_per_second=1, window=10, clock=clock)
+    spend_all(budget)
+    clock.now += 10_000
+    assert budget.available == 10
+
+
+def test_partial_expiry_is_per_bucket() -> None:
+    clock = FakeClock(0.0)
+    budget = RetryBudget(1.0, min_per_second=0, window=10, clock=clock)
+    budget.record_call()  # bucket 0
+    clock.now = 5.0
+    budget.record_call()  # bucket 5
+    assert budget.available == 2
+    clock.now = 10.5  # bucket 0 has left the window
+    assert budget.available == 1
+    clock.now = 15.5
+    assert budget.available == 0
+
+
+def test_outage_amplification_is_bounded() -> None:
+    """Every call fails and asks for 4 retries: total attempts stay within the budget."""
+    budget = RetryBudget(0.2, min_per_second=1, window=10, clock=FakeClock())
+    calls = 500
+    attempts = 0
+    for _ in range(calls):
+        budget.record_call()
+        attempts += 1
+        for _ in range(4):
+            if not budget.try_spend():
+                break
+            attempts += 1
+    assert attempts <= calls * 1.2 + 10
+
+
+def test_thread_safety_never_overspends() -> None:
+    budget = RetryBudget(0.1, min_per_second=0, clock=FakeClock())
+    for _ in range(1000):
+        budget.record_call()
+    spent: list[int] = []
+
+    def worker() -> None:
+        spent.append(spend_all(budget, limit=1000))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(spent) == 100
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"ratio": -0.1}, "ratio"),
+        ({"ratio": float("nan")}, "ratio"),
+        ({"min_per_second": -1}, "min_per_second"),
+        ({"window": 0}, "window"),
+        ({"window": float("inf")}, "window"),
+    ],
+)
+def test_bad_configuration_is_refused(kwargs: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        RetryBudget(**kwargs)  # type: ignore[arg-type]

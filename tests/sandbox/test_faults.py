@@ -24,6 +24,7 @@ from tether.sandbox._faults import (
     decide,
     draw,
     faults_from_flags,
+    fresh_counts,
     load_fault_file,
     parse_delay,
     parse_duration,
@@ -202,7 +203,7 @@ def test_load_file_errors_name_the_file(tmp_path: Path) -> None:
         load_fault_file(tmp_path / "missing.yaml")
     broken = tmp_path / "broken.yaml"
     broken.write_text("rules: [\n")
-    with pytest.raises(FaultConfigError, match="broken.yaml.*not valid JSON or YAML"):
+    with pytest.raises(FaultConfigError, match=r"broken\.yaml.*not valid JSON or YAML"):
         load_fault_file(broken)
 
 
@@ -252,7 +253,7 @@ def _rule(route: str, probability: float, **spec: object) -> FaultRule:
 def _run(
     rules: list[FaultRule], seed: int, requests: list[tuple[str, str]]
 ) -> list[tuple[float, str | None]]:
-    counts: tuple[int, ...] = (0,) * len(rules)
+    counts = fresh_counts(rules)
     outcomes = []
     for method, path in requests:
         decision, counts = decide(rules, seed, counts, method, path)
@@ -307,11 +308,20 @@ def test_first_firing_rule_wins_and_latency_adds_up() -> None:
         _rule("*", 1.0, kind="malformed"),
         _rule("*", 1.0, kind="reset"),
     ]
-    decision, counts = decide(rules, 1, (0, 0, 0, 0), "GET", "/x")
+    decision, counts = decide(rules, 1, fresh_counts(rules), "GET", "/x")
     assert decision.delay == pytest.approx(0.15)
     assert isinstance(decision.fault, MalformedFault)
     assert decision.fired == ("latency", "latency", "malformed")
-    assert counts == (1, 1, 1, 1)
+    assert counts == ((1, 1), (1, 1), (1, 1), (1, 0))
+
+
+def test_times_caps_how_often_a_rule_fires() -> None:
+    rules = [_rule("POST /posts", 1.0, kind="reset", after=True, times=2)]
+    outcomes = _run(rules, 1, [("POST", "/posts")] * 5)
+    assert [kind for _, kind in outcomes] == ["reset", "reset", None, None, None]
+    assert parse_fault_rule(rules[0].to_dict()) == rules[0]
+    with pytest.raises(FaultConfigError, match="times must be"):
+        parse_fault_rule({"kind": "reset", "times": -1})
 
 
 def test_injector_counts_replaces_and_restores() -> None:

@@ -50,11 +50,19 @@ class Disruption:
 
     @classmethod
     def create(
-        cls, faults: Iterable[FaultRule], rate_limits: Iterable[Rate], seed: int
+        cls,
+        faults: Iterable[FaultRule],
+        rate_limits: Iterable[Rate],
+        seed: int,
+        fault_seed: int | None = None,
     ) -> Disruption:
-        """Fresh state for an app started with these rules, rates and seed."""
+        """Fresh state for an app started with these rules and rates.
+
+        Faults are drawn under ``fault_seed``, or under the data ``seed`` when it is ``None``.
+        """
+        configured = FaultSet(rules=tuple(faults), seed=fault_seed)
         return cls(
-            faults=FaultInjector(FaultSet(rules=tuple(faults)), default_seed=seed),
+            faults=FaultInjector(configured, default_seed=seed),
             limits=RateLimiter(tuple(rate_limits)),
         )
 

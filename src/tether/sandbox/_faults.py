@@ -63,7 +63,9 @@ __all__ = [
     "TruncateFault",
     "decide",
     "draw",
+    "fault_set_from_options",
     "faults_from_flags",
+    "fresh_counts",
     "load_fault_file",
     "parse_delay",
     "parse_duration",
@@ -286,6 +288,9 @@ class FaultRule:
     route: RoutePattern
     probability: float
     fault: Fault
+    times: int | None = None
+    """Fire at most this many times (then never again until reset); ``None``: no cap.
+    With probability 1, ``times=2`` fails exactly the first two matching requests."""
 
     def to_dict(self) -> dict[str, Any]:
         """The rule in the form the rule files and ``PUT /_sandbox/faults`` accept."""
@@ -294,6 +299,8 @@ class FaultRule:
             "probability": self.probability,
             "kind": self.fault.kind,
         }
+        if self.times is not None:
+            out["times"] = self.times
         fault = self.fault
         if isinstance(fault, StatusFault):
             out["status"] = fault.status
@@ -344,7 +351,7 @@ _RULE_KEYS: dict[str, frozenset[str]] = {
     "malformed": frozenset({"body", "after"}),
     "drip": frozenset({"duration", "chunks"}),
 }
-_COMMON_KEYS = frozenset({"route", "probability", "kind"})
+_COMMON_KEYS = frozenset({"route", "probability", "kind", "times"})
 
 
 def _probability(value: object, what: str) -> float:
@@ -399,8 +406,9 @@ def _retry_after(value: object, what: str) -> str:
 def parse_fault_rule(spec: Mapping[str, Any], *, index: int | None = None) -> FaultRule:
     """Build a :class:`FaultRule` from its dictionary form (as in rule files).
 
-    Keys: ``route`` (default ``"*"``), ``probability`` (default 1, also ``"20%"``), ``kind``
-    and the kind's own keys: ``status`` (``status``, ``retry_after``, ``after``),
+    Keys: ``route`` (default ``"*"``), ``probability`` (default 1, also ``"20%"``), ``kind``,
+    ``times`` (fire at most that often) and the kind's own keys:
+    ``status`` (``status``, ``retry_after``, ``after``),
     ``latency`` (``delay``), ``reset`` (``after``), ``truncate`` (``fraction``),
     ``malformed`` (``body``, ``after``), ``drip`` (``duration``, ``chunks``).
     """
@@ -420,6 +428,9 @@ def parse_fault_rule(spec: Mapping[str, Any], *, index: int | None = None) -> Fa
     except FaultConfigError as exc:
         raise FaultConfigError(f"{where}: {exc}") from None
     probability = _probability(spec.get("probability", 1.0), where)
+    times = spec.get("times")
+    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 0):
+        raise FaultConfigError(f"{where}: times must be a whole number >= 0, got {times!r}")
     fault: Fault
     if kind == "status":
         retry_after = spec.get("retry_after")
@@ -457,7 +468,7 @@ def parse_fault_rule(spec: Mapping[str, Any], *, index: int | None = None) -> Fa
             raise FaultConfigError(f"{where}: chunks must be an integer 1..1000, got {chunks!r}")
         duration = parse_duration(spec.get("duration", "2s"), what=f"{where} duration")
         fault = DripFault(duration=duration, chunks=chunks)
-    return FaultRule(route=route, probability=probability, fault=fault)
+    return FaultRule(route=route, probability=probability, fault=fault, times=times)
 
 
 def _is_json(text: str) -> bool:
@@ -538,6 +549,25 @@ def faults_from_flags(
     return tuple(rules)
 
 
+def fault_set_from_options(
+    faults_file: str | Path | None = None,
+    *,
+    fail_rate: float | None = None,
+    fail_status: int | None = None,
+    latency: str | None = None,
+    reset_rate: float | None = None,
+) -> FaultSet:
+    """The rules of ``tether serve --faults FILE`` followed by those of the shortcut flags.
+
+    The file's ``seed``, when it has one, is kept for the fault draws.
+    """
+    from_file = FaultSet() if faults_file is None else load_fault_file(faults_file)
+    flags = faults_from_flags(
+        fail_rate=fail_rate, fail_status=fail_status, latency=latency, reset_rate=reset_rate
+    )
+    return FaultSet(rules=from_file.rules + flags, seed=from_file.seed)
+
+
 # -------------------------------------------------------------------------- deciding
 
 
@@ -568,15 +598,28 @@ class FaultDecision:
 NO_FAULT = FaultDecision()
 
 
+RuleCount: TypeAlias = tuple[int, int]
+"""Per rule: (requests it matched, times it fired)."""
+
+
+def fresh_counts(rules: Sequence[FaultRule]) -> tuple[RuleCount, ...]:
+    """The counters of rules that have not seen a request yet."""
+    return ((0, 0),) * len(rules)
+
+
 def decide(
-    rules: Sequence[FaultRule], seed: int, counts: Sequence[int], method: str, path: str
-) -> tuple[FaultDecision, tuple[int, ...]]:
+    rules: Sequence[FaultRule],
+    seed: int,
+    counts: Sequence[RuleCount],
+    method: str,
+    path: str,
+) -> tuple[FaultDecision, tuple[RuleCount, ...]]:
     """Decide the faults one request meets; return the decision and the updated counts.
 
-    ``counts[i]`` is how many requests rule ``i`` has matched so far. Every matching rule
-    advances its count whether it fires or not, so a rule's n-th match always draws the
-    same number. Latency rules that fire add up; the first other rule that fires decides
-    the request's fate and later ones are still counted but do not fire.
+    ``counts[i]`` holds how many requests rule ``i`` has matched and how often it fired.
+    Every matching rule advances its match count whether it fires or not, so a rule's n-th
+    match always draws the same number. Latency rules that fire add up; the first other
+    rule that fires decides the request's fate, and later ones are counted but do not fire.
     """
     new_counts = list(counts)
     delay = 0.0
@@ -585,18 +628,22 @@ def decide(
     for index, rule in enumerate(rules):
         if not rule.route.matches(method, path):
             continue
-        count = new_counts[index]
-        new_counts[index] = count + 1
-        if draw(seed, index, count, "fire") >= rule.probability:
+        matched, times = new_counts[index]
+        new_counts[index] = (matched + 1, times)
+        if rule.times is not None and times >= rule.times:
+            continue
+        if draw(seed, index, matched, "fire") >= rule.probability:
             continue
         action = rule.fault
         if isinstance(action, LatencyFault):
             span = action.high - action.low
-            delay += action.low + span * draw(seed, index, count, "delay")
-            fired.append(action.kind)
+            delay += action.low + span * draw(seed, index, matched, "delay")
         elif fault is None:
             fault = action
-            fired.append(action.kind)
+        else:
+            continue
+        fired.append(action.kind)
+        new_counts[index] = (matched + 1, times + 1)
     decision = FaultDecision(delay=min(delay, MAX_DELAY), fault=fault, fired=tuple(fired))
     return decision, tuple(new_counts)
 
@@ -612,13 +659,13 @@ class FaultInjector:
     configured: FaultSet
     default_seed: int
     _current: FaultSet = field(init=False)
-    _counts: tuple[int, ...] = field(init=False)
+    _counts: tuple[RuleCount, ...] = field(init=False)
     _injected: dict[str, int] = field(init=False, default_factory=dict)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self._current = self.configured
-        self._counts = (0,) * len(self.configured.rules)
+        self._counts = fresh_counts(self.configured.rules)
 
     @property
     def current(self) -> FaultSet:
@@ -635,13 +682,13 @@ class FaultInjector:
         """Put ``faults`` in force and restart every rule's sequence from its first match."""
         with self._lock:
             self._current = faults
-            self._counts = (0,) * len(faults.rules)
+            self._counts = fresh_counts(faults.rules)
 
     def restore(self) -> None:
         """Back to the configured rules, with counters and fault tallies cleared."""
         with self._lock:
             self._current = self.configured
-            self._counts = (0,) * len(self.configured.rules)
+            self._counts = fresh_counts(self.configured.rules)
             self._injected.clear()
 
     def decide(self, method: str, path: str) -> FaultDecision:

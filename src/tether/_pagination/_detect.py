@@ -1,0 +1,256 @@
+"""Auto-detection: which strategy fits an endpoint, judged from its first page.
+
+Order (most explicit signal first, as in dlt's REST client):
+
+1. a ``Link`` header with ``rel="next"`` (or a Link header with first/prev/last but no
+   next, which is a last page): :class:`LinkHeader`;
+2. in a JSON object body, a next-page URL (``next``, ``links.next``, ...): :class:`NextURL`;
+3. a cursor string (``next_cursor``, ``nextPageToken``, a non-URL ``next``): :class:`Cursor`;
+4. page numbers in the body (``pages``, ``total_pages``, an integer ``next``) or a total
+   (``total``, ``count``, json-server 1.x's integer ``items``) with a page or offset
+   parameter in the request: :class:`PageNumber` / :class:`OffsetLimit`;
+5. a bare list with a total (``X-Total-Count``) and a page or offset parameter in the
+   request: :class:`PageNumber` / :class:`OffsetLimit`;
+6. no paging parameter and no paging signal: :class:`SinglePage`.
+
+Page numbers are never guessed without a total: a server that ignores an unknown
+``page`` parameter (JSONPlaceholder treats it as a filter) would otherwise be paged
+forever or return the same page again. Such cases raise
+:class:`AmbiguousPaginationError` with the strategy to pass instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Final
+
+from tether._pagination._errors import AmbiguousPaginationError
+from tether._pagination._items import get_path, int_or_none
+from tether._pagination._link import find_link, parse_link_header
+from tether._pagination._request import PageRequest
+from tether._pagination._strategies import (
+    Cursor,
+    LinkHeader,
+    NextURL,
+    OffsetLimit,
+    PageContext,
+    PageNumber,
+    SinglePage,
+    Strategy,
+)
+from tether._redact import redact_url
+
+__all__ = ["Detection", "detect"]
+
+_log = logging.getLogger("tether.pagination")
+
+PAGE_PARAMS: Final = ("page", "_page", "page_number", "pageNumber", "pageNo")
+SIZE_PARAMS: Final = (
+    "per_page", "_limit", "_per_page", "page_size", "pageSize", "per-page", "limit", "size",
+)
+OFFSET_PARAMS: Final = ("offset", "_start", "skip", "start")
+LIMIT_PARAMS: Final = ("limit", "_limit", "count", "take", "size")
+TOTAL_HEADERS: Final = ("X-Total-Count", "X-Total")
+NEXT_URL_PATHS: Final = (
+    "next", "links.next", "links.next.href", "_links.next.href", "_links.next",
+    "paging.next", "pagination.next", "pagination.next_url", "meta.next", "next_url",
+    "nextUrl", "next_page_url", "nextLink", "@odata.nextLink",
+)
+CURSOR_PATHS: Final = (
+    "next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token",
+    "nextToken", "cursor.next", "cursors.next", "meta.next_cursor", "pagination.next_cursor",
+    "response_metadata.next_cursor", "paging.cursors.after", "next",
+)
+PAGES_PATHS: Final = (
+    "pages", "total_pages", "totalPages", "last_page", "lastPage", "page_count", "pageCount",
+    "meta.total_pages", "meta.last_page", "pagination.total_pages", "last",
+)
+TOTAL_PATHS: Final = (
+    "total", "total_count", "totalCount", "total_items", "totalItems", "count", "items",
+    "meta.total", "pagination.total",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """The outcome of auto-detection, kept on the paginator for inspection."""
+
+    strategy: Strategy
+    reason: str
+    """Which signal decided, in words (also logged at INFO on ``tether.pagination``)."""
+    items_path: str | None
+    """Where the items were found: ``None`` for a bare list, else the body path."""
+
+
+def _looks_like_url(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(("http://", "https://", "/", "?"))
+
+
+def _first_param(request: PageRequest, names: tuple[str, ...]) -> str | None:
+    return next((name for name in names if request.has_param(name)), None)
+
+
+def _first_int_path(body: object, paths: tuple[str, ...]) -> str | None:
+    return next((path for path in paths if int_or_none(get_path(body, path)) is not None), None)
+
+
+def _cursor_param(path: str) -> str:
+    """The query parameter a cursor found at ``path`` is sent back in, by convention."""
+    segments = path.split(".")
+    last = segments[-1]
+    if last in ("next", "after") and len(segments) > 1:
+        return "after" if last == "after" else segments[-2].rstrip("s") or "cursor"
+    if last.startswith("next_") and len(last) > 5:
+        return last[5:]
+    if last.startswith("next") and len(last) > 4 and last[4].isupper():
+        return last[4].lower() + last[5:]
+    return "cursor" if last == "next" else last
+
+
+def _total_header(page: PageContext) -> tuple[str | None, int | None]:
+    for name in TOTAL_HEADERS:
+        value = int_or_none(page.headers.get(name))
+        if value is not None:
+            return name, value
+    return None, None
+
+
+def _how_to_choose(request: PageRequest) -> str:
+    page = _first_param(request, PAGE_PARAMS) or "page"
+    size = _first_param(request, SIZE_PARAMS) or "per_page"
+    offset = _first_param(request, OFFSET_PARAMS) or "offset"
+    limit = _first_param(request, LIMIT_PARAMS) or "limit"
+    return (
+        "pass strategy= to paginate(), e.g. "
+        f"tether.PageNumber({page!r}, {size!r}), tether.OffsetLimit({offset!r}, {limit!r}), "
+        "tether.Cursor('<body.path>', param='<name>'), tether.NextURL('<body.path>'), "
+        "tether.LinkHeader() or tether.SinglePage()"
+    )
+
+
+def _ambiguous(page: PageContext, what: str) -> AmbiguousPaginationError:
+    return AmbiguousPaginationError(
+        f"cannot detect how {redact_url(page.request.full_url)} paginates: {what}; "
+        + _how_to_choose(page.request)
+    )
+
+
+def _from_envelope(page: PageContext, items_path: str | None) -> tuple[Strategy, str] | None:
+    body: dict[str, Any] = page.body
+    for path in NEXT_URL_PATHS:
+        if _looks_like_url(get_path(body, path)):
+            return NextURL(path), f"body field {path!r} holds the next page's URL"
+    for path in CURSOR_PATHS:
+        value = get_path(body, path)
+        is_token = isinstance(value, str) and value != "" and not _looks_like_url(value)
+        if is_token or (path != "next" and isinstance(value, int) and not isinstance(value, bool)):
+            param = _cursor_param(path)
+            return Cursor(path, param=param), (
+                f"body field {path!r} holds a cursor, sent back as ?{param}="
+            )
+    page_param = _first_param(page.request, PAGE_PARAMS)
+    size_param = _first_param(page.request, SIZE_PARAMS)
+    pages_path = _first_int_path(body, PAGES_PATHS)
+    total_path = next(
+        (p for p in _candidate_totals(items_path) if int_or_none(get_path(body, p)) is not None),
+        None,
+    )
+    header, _ = _total_header(page)
+    if page_param and (pages_path or int_or_none(body.get("next")) is not None):
+        strategy = PageNumber(
+            page_param, size_param, total_header=header, total_path=total_path,
+            pages_path=pages_path,
+        )
+        return strategy, f"page numbers in the body ({pages_path or 'next'}) and ?{page_param}="
+    offset_param = _first_param(page.request, OFFSET_PARAMS)
+    if total_path or header:
+        source = f"body field {total_path!r}" if total_path else f"header {header}"
+        if page_param and not offset_param:
+            numbers = PageNumber(
+                page_param, size_param, total_header=header, total_path=total_path
+            )
+            return numbers, f"?{page_param}= with a total in the {source}"
+        if offset_param and not page_param:
+            limit_param = _first_param(page.request, LIMIT_PARAMS)
+            offsets = OffsetLimit(
+                offset_param, limit_param, total_header=header, total_path=total_path
+            )
+            return offsets, f"?{offset_param}= with a total in the {source}"
+    return None
+
+
+def _candidate_totals(items_path: str | None) -> tuple[str, ...]:
+    # json-server 1.x: "items" is the count only when the list lives elsewhere.
+    return tuple(path for path in TOTAL_PATHS if path != items_path)
+
+
+def detect(page: PageContext, items_path: str | None) -> Detection:
+    """Choose a strategy from the first answered page, or raise a helpful error.
+
+    ``items_path`` is where the items were found (``None`` for a bare list).
+    Raises :class:`AmbiguousPaginationError` when the signals do not decide safely.
+    """
+    strategy, reason = _choose(page, items_path)
+    _log.info(
+        "pagination detected for %s: %r (%s)",
+        redact_url(page.request.full_url), strategy, reason,
+    )
+    return Detection(strategy, reason, items_path)
+
+
+def _choose(page: PageContext, items_path: str | None) -> tuple[Strategy, str]:
+    links = parse_link_header(page.headers.get_list("link"), page.request.full_url)
+    header, total = _total_header(page)
+    if find_link(links, "next") is not None:
+        return LinkHeader(total_header=header), 'Link header with rel="next"'
+    if any(find_link(links, rel) for rel in ("first", "prev", "previous", "last")):
+        return LinkHeader(total_header=header), 'Link header without rel="next" (last page)'
+
+    page_param = _first_param(page.request, PAGE_PARAMS)
+    offset_param = _first_param(page.request, OFFSET_PARAMS)
+    if isinstance(page.body, dict):
+        found = _from_envelope(page, items_path)
+        if found is not None:
+            return found
+        ends = [p for p in NEXT_URL_PATHS + CURSOR_PATHS if get_path(page.body, p) is None]
+        if ends:
+            return SinglePage(), f"body field {ends[0]!r} is null: no next page"
+        if page_param or offset_param:
+            raise _ambiguous(
+                page,
+                f"the request has ?{page_param or offset_param}= but the body has no next "
+                "URL, cursor, page count or total to confirm the server honours it",
+            )
+        return SinglePage(), "no Link header and no paging fields in the body"
+
+    if page_param and offset_param:
+        raise _ambiguous(page, f"the request has both ?{page_param}= and ?{offset_param}=")
+    if total is not None:
+        if page_param:
+            size_param = _first_param(page.request, SIZE_PARAMS)
+            return (
+                PageNumber(page_param, size_param, total_header=header),
+                f"a bare list, ?{page_param}= and {header}: {total}",
+            )
+        if offset_param:
+            limit_param = _first_param(page.request, LIMIT_PARAMS)
+            return (
+                OffsetLimit(offset_param, limit_param, total_header=header),
+                f"a bare list, ?{offset_param}= and {header}: {total}",
+            )
+        if len(page.items) >= total:
+            return SinglePage(), f"all {total} items ({header}) came in the first response"
+        raise _ambiguous(
+            page,
+            f"{header} says {total} items but the response has {len(page.items)} and the "
+            "request carries no page or offset parameter",
+        )
+    if page_param or offset_param:
+        raise _ambiguous(
+            page,
+            f"the response is a bare list with no Link header and no total, so nothing "
+            f"confirms that the server honours ?{page_param or offset_param}=",
+        )
+    return SinglePage(), "a bare list with no Link header, total or paging parameter"
+

@@ -1,0 +1,166 @@
+"""The synchronous paginator: a thin loop over :class:`PaginationCore` and ``client.request``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx2
+
+from tether._pagination._checkpoint import Checkpoint
+from tether._pagination._core import PaginationCore
+from tether._pagination._detect import Detection
+from tether._pagination._page import Page
+from tether._pagination._request import PageRequest
+from tether._pagination._strategies import Strategy
+from tether._redact import redact_url
+
+__all__ = ["Paginator", "check_request_options"]
+
+_RESERVED = frozenset({"url", "params", "method", "stream"})
+
+
+def check_request_options(options: dict[str, Any]) -> None:
+    """Refuse options that the paginator sets itself, naming the argument to use instead."""
+    clash = sorted(_RESERVED & options.keys())
+    if clash:
+        from tether._errors import ConfigurationError
+
+        raise ConfigurationError(
+            f"paginate(): {', '.join(clash)} cannot be passed as a request option; "
+            "give the URL and params= as paginate()'s own arguments"
+        )
+
+
+class _Base:
+    _core: PaginationCore
+    _checkpoint: Checkpoint
+    _method: str
+    _options: dict[str, Any]
+
+    def _setup(
+        self,
+        url: httpx2.URL | str | None,
+        *,
+        method: str,
+        params: Any,
+        strategy: Strategy | None,
+        items: str | None,
+        max_items: int | None,
+        max_pages: int | None,
+        checkpoint: Checkpoint | None,
+        options: dict[str, Any],
+    ) -> None:
+        check_request_options(options)
+        first = None if url is None or checkpoint is not None else PageRequest.from_url(url, params)
+        self._core = PaginationCore(
+            first,
+            strategy=strategy,
+            items=items,
+            max_items=max_items,
+            max_pages=max_pages,
+            checkpoint=checkpoint,
+        )
+        self._checkpoint = self._core.start
+        self._method = method.upper()
+        self._options = options
+
+    @property
+    def checkpoint(self) -> Checkpoint:
+        """Where the pull stands: items handed out so far are behind it.
+
+        Items are counted as handed out once the next one is asked for (at-least-once:
+        after an interruption, the item being processed is delivered again on resume).
+        """
+        return self._checkpoint
+
+    @property
+    def strategy(self) -> Strategy | None:
+        """The strategy in use (the detected one once the first page arrived)."""
+        return self._core.strategy
+
+    @property
+    def detection(self) -> Detection | None:
+        """What auto-detection found and why; ``None`` when a strategy was given."""
+        return self._core.detection
+
+    @property
+    def stop_reason(self) -> str | None:
+        """Why the pull ended (``None`` while it runs)."""
+        return self._core.stop_reason
+
+    def __repr__(self) -> str:
+        start = self._core.start.request
+        where = "checkpoint" if start is None else redact_url(start.full_url)
+        return (
+            f"<{type(self).__name__} {self._method} {where} strategy={self.strategy!r} "
+            f"stop_reason={self.stop_reason!r}>"
+        )
+
+
+class Paginator(_Base):
+    """Iterate the items of a paginated endpoint; from ``client.paginate(...)``.
+
+    Iterating gives items across all pages; :meth:`pages` gives :class:`Page` objects.
+    A paginator is single-pass: iterating again continues where it stopped.
+
+    Example::
+
+        for photo in client.paginate("/photos", params={"_page": 1, "_limit": 100}):
+            ...
+        pager = client.paginate("/photos", params={"offset": 0, "limit": 50}, max_items=120)
+        for page in pager.pages():
+            save(page.items, page.checkpoint)
+        pager.detection.reason            # "a bare list, ?offset= and X-Total-Count: 5000"
+    """
+
+    def __init__(
+        self,
+        client: httpx2.Client,
+        url: httpx2.URL | str | None = None,
+        *,
+        method: str = "GET",
+        params: Any = None,
+        strategy: Strategy | None = None,
+        items: str | None = None,
+        max_items: int | None = None,
+        max_pages: int | None = None,
+        checkpoint: Checkpoint | None = None,
+        **request_options: Any,
+    ) -> None:
+        self._client = client
+        self._setup(
+            url,
+            method=method,
+            params=params,
+            strategy=strategy,
+            items=items,
+            max_items=max_items,
+            max_pages=max_pages,
+            checkpoint=checkpoint,
+            options=request_options,
+        )
+
+    def _fetch(self) -> Iterator[Page]:
+        core = self._core
+        request = core.next_request()
+        while request is not None:
+            response = self._client.request(
+                self._method, request.url, params=list(request.params), **self._options
+            )
+            yield core.feed(response)
+            request = core.next_request()
+
+    def pages(self) -> Iterator[Page]:
+        """Yield whole pages (items plus the response) until the pull ends."""
+        for page in self._fetch():
+            self._checkpoint = page.before
+            yield page
+            self._checkpoint = page.checkpoint
+
+    def __iter__(self) -> Iterator[Any]:
+        for page in self._fetch():
+            for index, item in enumerate(page.items):
+                self._checkpoint = page.checkpoint_at(index)
+                yield item
+            self._checkpoint = page.checkpoint

@@ -53,6 +53,8 @@ from tether._errors import error_for_response
 from tether._hooks import Hook
 from tether._logging import AsyncObservingTransport, ObservingTransport
 from tether._options import EXTENSION_KEY, CallOptions
+from tether._pagination import AsyncPaginator, Checkpoint, Paginator, Strategy
+from tether._pagination._async import DEFAULT_CONCURRENCY
 from tether._redact import is_sensitive_header, redact_url
 from tether._response import Response, adopt
 
@@ -810,6 +812,45 @@ class Client(_Shared, httpx2.Client):
         )
 
 
+    def paginate(
+        self,
+        url: httpx2.URL | str | None = None,
+        *,
+        params: QueryParamTypes | None = None,
+        method: str = "GET",
+        strategy: Strategy | None = None,
+        items: str | None = None,
+        max_items: int | None = None,
+        max_pages: int | None = None,
+        checkpoint: Checkpoint | None = None,
+        **request_options: Any,
+    ) -> Paginator:
+        """Iterate the items of a paginated endpoint, page after page.
+
+        The style (``Link`` header, next URL or cursor in the body, page numbers, offsets)
+        is detected from the first response unless ``strategy`` is given; ``items`` is the
+        dotted path of the list in the body when it is not found by itself. Other keyword
+        arguments (``headers``, ``timeout``, ``retry`` ...) apply to every page request.
+        ``checkpoint`` resumes a pull where :attr:`Paginator.checkpoint` left it.
+
+        Example::
+
+            for photo in client.paginate("/photos", params={"_page": 1, "_limit": 100}):
+                print(photo["id"])
+        """
+        return Paginator(
+            self,
+            url,
+            method=method,
+            params=params,
+            strategy=strategy,
+            items=items,
+            max_items=max_items,
+            max_pages=max_pages,
+            checkpoint=checkpoint,
+            **request_options,
+        )
+
 class AsyncClient(_Shared, httpx2.AsyncClient):
     """An :class:`httpx2.AsyncClient` with safe defaults, typed errors and tether's hooks.
 
@@ -1329,4 +1370,43 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             raise_for_status=raise_for_status,
             retry=retry,
             deadline=deadline,
+        )
+
+    def paginate(
+        self,
+        url: httpx2.URL | str | None = None,
+        *,
+        params: QueryParamTypes | None = None,
+        method: str = "GET",
+        strategy: Strategy | None = None,
+        items: str | None = None,
+        max_items: int | None = None,
+        max_pages: int | None = None,
+        checkpoint: Checkpoint | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        **request_options: Any,
+    ) -> AsyncPaginator:
+        """Iterate the items of a paginated endpoint asynchronously (``async for``).
+
+        As :meth:`Client.paginate`, plus ``concurrency``: when the first page tells how
+        many pages there are, up to that many are fetched at once, still handed out in
+        order (``1`` fetches one page at a time).
+
+        Example::
+
+            async for photo in client.paginate("/photos", params={"page": 1, "per_page": 50}):
+                print(photo["id"])
+        """
+        return AsyncPaginator(
+            self,
+            url,
+            method=method,
+            params=params,
+            strategy=strategy,
+            items=items,
+            max_items=max_items,
+            max_pages=max_pages,
+            checkpoint=checkpoint,
+            concurrency=concurrency,
+            **request_options,
         )

@@ -811,7 +811,6 @@ class Client(_Shared, httpx2.Client):
             deadline=deadline,
         )
 
-
     def paginate(
         self,
         url: httpx2.URL | str | None = None,

@@ -49,7 +49,7 @@ from tether._config import (
     check_timeout,
     timeout_within_deadline,
 )
-from tether._errors import error_for_response
+from tether._errors import ConfigurationError, error_for_response
 from tether._hooks import Hook
 from tether._logging import AsyncObservingTransport, ObservingTransport
 from tether._options import EXTENSION_KEY, CallOptions
@@ -57,11 +57,12 @@ from tether._pagination import AsyncPaginator, Checkpoint, Paginator, Strategy
 from tether._pagination._async import DEFAULT_CONCURRENCY
 from tether._redact import is_sensitive_header, redact_url
 from tether._response import Response, adopt
+from tether._retry import Retry
+from tether._retry_budget import RetryBudget
+from tether._retry_transport import AsyncRetryTransport, RetryTransport
 
 if TYPE_CHECKING:
     from httpx2._client import BaseClient
-
-    from tether._retry import Retry
 else:
     BaseClient = object
 
@@ -72,17 +73,29 @@ EventHook = Callable[..., Any]
 
 @overload
 def compose_transport(
-    base: httpx2.BaseTransport, settings: Settings, *, asynchronous: Literal[False]
+    base: httpx2.BaseTransport,
+    settings: Settings,
+    *,
+    asynchronous: Literal[False],
+    retry: Retry | bool = ...,
+    retry_budget: RetryBudget | Literal[False] = ...,
 ) -> httpx2.BaseTransport: ...
 @overload
 def compose_transport(
-    base: httpx2.AsyncBaseTransport, settings: Settings, *, asynchronous: Literal[True]
+    base: httpx2.AsyncBaseTransport,
+    settings: Settings,
+    *,
+    asynchronous: Literal[True],
+    retry: Retry | bool = ...,
+    retry_budget: RetryBudget | Literal[False] = ...,
 ) -> httpx2.AsyncBaseTransport: ...
 def compose_transport(
     base: httpx2.BaseTransport | httpx2.AsyncBaseTransport,
     settings: Settings,
     *,
     asynchronous: bool,
+    retry: Retry | bool = True,
+    retry_budget: RetryBudget | Literal[False] = False,
 ) -> httpx2.BaseTransport | httpx2.AsyncBaseTransport:
     """Wrap ``base`` in tether's transport layers; the only place the stack is assembled.
 
@@ -94,11 +107,15 @@ def compose_transport(
     ``asynchronous`` is explicit because one transport object may serve both kinds of
     client (``httpx2.MockTransport`` does).
     """
+    # The retry layer is there even with retry=False: a call may still ask for retries
+    # (retry=tether.Retry(...)) or a deadline, and it reports each attempt to the hooks.
     if asynchronous:
         inner = cast(httpx2.AsyncBaseTransport, base)
-        return AsyncObservingTransport(inner, settings.hooks, emit_finished=True)
+        inner = AsyncRetryTransport(inner, retry=retry, budget=retry_budget, hooks=settings.hooks)
+        return AsyncObservingTransport(inner, settings.hooks, emit_finished=False)
     stack = cast(httpx2.BaseTransport, base)
-    return ObservingTransport(stack, settings.hooks, emit_finished=True)
+    stack = RetryTransport(stack, retry=retry, budget=retry_budget, hooks=settings.hooks)
+    return ObservingTransport(stack, settings.hooks, emit_finished=False)
 
 
 def _is_https_upgrade(url: httpx2.URL, location: httpx2.URL) -> bool:
@@ -159,6 +176,37 @@ class _Shared(BaseClient):
     def hooks(self) -> tuple[Hook, ...]:
         """The hooks receiving tether's events for this client."""
         return self._tether.hooks
+
+    @property
+    def retry(self) -> Retry | None:
+        """The retry policy of this client's calls (``None``: one attempt unless a call
+        asks for more)."""
+        return self._retry or None
+
+    @property
+    def retry_budget(self) -> RetryBudget | None:
+        """The retry budget shared by every call of this client and its copies."""
+        return self._retry_budget or None
+
+    def _init_retry(
+        self, retry: Retry | bool, retry_budget: RetryBudget | Literal[False] | None
+    ) -> None:
+        if retry is True:
+            retry = Retry()
+        elif retry is not False and not isinstance(retry, Retry):
+            raise ConfigurationError(
+                f"retry={retry!r}: pass a tether.Retry(...), True for the default policy, "
+                "or False to send every request once"
+            )
+        if retry_budget is None:
+            retry_budget = RetryBudget()
+        elif retry_budget is not False and not isinstance(retry_budget, RetryBudget):
+            raise ConfigurationError(
+                f"retry_budget={retry_budget!r}: pass a tether.RetryBudget(...), or False "
+                "for no client-wide limit on retries"
+            )
+        self._retry: Retry | Literal[False] = retry
+        self._retry_budget: RetryBudget | Literal[False] = retry_budget
 
     @property
     def timeout(self) -> httpx2.Timeout:
@@ -279,6 +327,9 @@ class _Shared(BaseClient):
             "raise_for_status": settings.raise_for_status,
             "hooks": settings.hooks,
             "allow_no_timeout": settings.allow_no_timeout,
+            # Copies keep the policy and share the budget: it is client-wide.
+            "retry": self._retry,
+            "retry_budget": self._retry_budget,
         }
 
     def __repr__(self) -> str:
@@ -299,6 +350,10 @@ class Client(_Shared, httpx2.Client):
       for 4xx/5xx responses; each call may override it.
     * ``hooks``: callables receiving :data:`tether.Event` objects.
     * ``allow_no_timeout``: permit ``timeout=None`` (refused otherwise).
+    * ``retry`` (default ``tether.Retry()``): the retry policy; ``False`` sends each
+      request once unless a call passes its own ``retry=``.
+    * ``retry_budget``: the :class:`tether.RetryBudget` shared by all calls (a fresh one
+      by default; pass one object to several clients to share it, ``False`` for none).
 
     Example::
 
@@ -332,7 +387,10 @@ class Client(_Shared, httpx2.Client):
         raise_for_status: bool = True,
         hooks: Iterable[Hook] = (),
         allow_no_timeout: bool = False,
+        retry: Retry | bool = True,
+        retry_budget: RetryBudget | Literal[False] | None = None,
     ) -> None:
+        self._init_retry(retry, retry_budget)
         settings = Settings(
             raise_for_status=raise_for_status,
             hooks=tuple(hooks),
@@ -364,11 +422,16 @@ class Client(_Shared, httpx2.Client):
         self._tether = settings
         self._base_transport = self._transport
         self._base_mounts = dict(self._mounts)
-        self._transport = compose_transport(self._transport, settings, asynchronous=False)
+        policy, budget = self._retry, self._retry_budget
+        self._transport = compose_transport(
+            self._transport, settings, asynchronous=False, retry=policy, retry_budget=budget
+        )
         self._mounts = {
             pattern: None
             if mounted is None
-            else compose_transport(mounted, settings, asynchronous=False)
+            else compose_transport(
+                mounted, settings, asynchronous=False, retry=policy, retry_budget=budget
+            )
             for pattern, mounted in self._mounts.items()
         }
 
@@ -859,6 +922,10 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
       for 4xx/5xx responses; each call may override it.
     * ``hooks``: callables receiving :data:`tether.Event` objects.
     * ``allow_no_timeout``: permit ``timeout=None`` (refused otherwise).
+    * ``retry`` (default ``tether.Retry()``): the retry policy; ``False`` sends each
+      request once unless a call passes its own ``retry=``.
+    * ``retry_budget``: the :class:`tether.RetryBudget` shared by all calls (a fresh one
+      by default; pass one object to several clients to share it, ``False`` for none).
 
     Example::
 
@@ -892,7 +959,10 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         raise_for_status: bool = True,
         hooks: Iterable[Hook] = (),
         allow_no_timeout: bool = False,
+        retry: Retry | bool = True,
+        retry_budget: RetryBudget | Literal[False] | None = None,
     ) -> None:
+        self._init_retry(retry, retry_budget)
         settings = Settings(
             raise_for_status=raise_for_status,
             hooks=tuple(hooks),
@@ -924,11 +994,16 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         self._tether = settings
         self._base_transport = self._transport
         self._base_mounts = dict(self._mounts)
-        self._transport = compose_transport(self._transport, settings, asynchronous=True)
+        policy, budget = self._retry, self._retry_budget
+        self._transport = compose_transport(
+            self._transport, settings, asynchronous=True, retry=policy, retry_budget=budget
+        )
         self._mounts = {
             pattern: None
             if mounted is None
-            else compose_transport(mounted, settings, asynchronous=True)
+            else compose_transport(
+                mounted, settings, asynchronous=True, retry=policy, retry_budget=budget
+            )
             for pattern, mounted in self._mounts.items()
         }
 

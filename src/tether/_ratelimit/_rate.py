@@ -95,9 +95,12 @@ def parse_rate(text: str | Rate) -> Rate:
         )
     multiplier = float(match.group("mult")) if match.group("mult") else 1.0
     period = multiplier * _UNITS[unit]
+    count = int(match.group("count"))
+    if count < 1:
+        raise ValueError(f"cannot read rate {text!r}: the count must be at least 1")
     if period <= 0:
         raise ValueError(f"cannot read rate {text!r}: the period must be longer than zero")
-    return Rate(int(match.group("count")), period)
+    return Rate(count, period)
 
 
 def parse_rates(rates: RatesLike) -> tuple[Rate, ...]:

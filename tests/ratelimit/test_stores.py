@@ -1,0 +1,134 @@
+"""Stores: memory, SQLite and Redis (Lua) give the same answers as the pure core."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tether._ratelimit import MemoryStore, RedisStore, SQLiteStore, Store
+from tether._ratelimit._core import Slot
+from tether._ratelimit._gcra import GcraLimit
+from tether._ratelimit._window import WindowLimit
+
+from .conftest import FakeClock
+
+StoreFactory = Callable[[FakeClock], Store]
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def make_store(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[StoreFactory]:
+    made: list[Store] = []
+
+    def factory(clock: FakeClock) -> Store:
+        store: Store
+        if request.param == "memory":
+            store = MemoryStore(clock=clock)
+        elif request.param == "sqlite":
+            store = SQLiteStore(tmp_path / f"quota{len(made)}.sqlite", clock=clock)
+        else:
+            client: Any = request.getfixturevalue("redis_client")
+            store = RedisStore(client, clock=clock, prefix=f"t{len(made)}:")
+        made.append(store)
+        return store
+
+    yield factory
+    for store in made:
+        if not isinstance(store, RedisStore):
+            store.close()
+
+
+SLOTS = [
+    Slot("k|fast", GcraLimit(0.05, burst=3)),
+    Slot("k|hour", GcraLimit(2.0, burst=20)),
+    Slot("k|window", WindowLimit(7, 1.5)),
+]
+
+
+def scenario(store: Store, clock: FakeClock, seed: int) -> list[tuple[float, int] | None]:
+    """A random mix of arrivals, delays, costs and tries; the answers the store gives."""
+    rng = random.Random(seed)
+    answers: list[tuple[float, int] | None] = []
+    for _ in range(120):
+        clock.advance(rng.choice([0.0, 0.0, 0.01, 0.03, 0.2, 1.0]))
+        slots = rng.sample(SLOTS, rng.randint(1, 3))
+        max_wait = rng.choice([None, None, 0.0, 0.1])
+        grant = store.reserve(
+            slots, delay=rng.choice([0.0, 0.0, 0.25]), cost=rng.randint(1, 2), max_wait=max_wait
+        )
+        answers.append(None if grant is None else (round(grant.wait, 9), grant.cause))
+    return answers
+
+
+def test_every_store_agrees_with_the_memory_store(make_store: StoreFactory) -> None:
+    for seed in range(3):
+        reference = scenario(MemoryStore(clock=(ref := FakeClock())), ref, seed)
+        clock = FakeClock()
+        assert scenario(make_store(clock), clock, seed) == reference
+
+
+def test_refund_returns_the_last_reservation_only(make_store: StoreFactory) -> None:
+    clock = FakeClock()
+    store = make_store(clock)
+    slots = [Slot("r|pace", GcraLimit(1.0))]
+    assert store.reserve(slots, delay=0, cost=1, max_wait=None) is not None
+    second = store.reserve(slots, delay=0, cost=1, max_wait=None)
+    assert second is not None
+    assert second.wait == pytest.approx(1.0)
+    store.refund(slots, second)
+    again = store.reserve(slots, delay=0, cost=1, max_wait=None)
+    assert again is not None
+    assert again.wait == pytest.approx(1.0)  # the refunded slot was handed out again
+    later = store.reserve(slots, delay=0, cost=1, max_wait=None)
+    assert later is not None
+    store.refund(slots, again)  # not the last one any more: kept
+    last = store.reserve(slots, delay=0, cost=1, max_wait=None)
+    assert last is not None
+    assert last.wait == pytest.approx(3.0)
+
+
+def test_refund_of_a_first_reservation_forgets_the_slot(make_store: StoreFactory) -> None:
+    clock = FakeClock()
+    store = make_store(clock)
+    slots = [Slot("f|pace", GcraLimit(1.0))]
+    first = store.reserve(slots, delay=0, cost=1, max_wait=None)
+    assert first is not None
+    store.refund(slots, first)
+    again = store.reserve(slots, delay=0, cost=1, max_wait=0)
+    assert again is not None
+    assert again.wait == 0.0
+
+
+def test_sqlite_state_survives_reopening(tmp_path: Path) -> None:
+    clock = FakeClock()
+    path = tmp_path / "q.sqlite"
+    slots = [Slot("p|pace", GcraLimit(1.0))]
+    first = SQLiteStore(path, clock=clock)
+    first.reserve(slots, delay=0, cost=1, max_wait=None)
+    first.close()
+    second = SQLiteStore(path, clock=clock)
+    grant = second.reserve(slots, delay=0, cost=1, max_wait=None)
+    assert grant is not None
+    assert grant.wait == pytest.approx(1.0)
+    second.close()
+
+
+def test_redis_keys_expire_when_idle(redis_client: Any) -> None:
+    store = RedisStore(redis_client, prefix="exp:")
+    store.reserve([Slot("e|pace", GcraLimit(0.01))], delay=0, cost=1, max_wait=None)
+    ttl = redis_client.pttl("exp:e|pace")
+    assert 0 < ttl <= 1100
+
+
+def test_redis_store_uses_the_server_clock_by_default(redis_client: Any) -> None:
+    store = RedisStore(redis_client)
+    slots = [Slot("c|pace", GcraLimit(0.5))]
+    assert store.reserve(slots, delay=0, cost=1, max_wait=None) is not None
+    grant = store.reserve(slots, delay=0, cost=1, max_wait=None)
+    assert grant is not None
+    assert 0.4 < grant.wait <= 0.5

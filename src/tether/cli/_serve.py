@@ -13,6 +13,8 @@ import typer
 from tether.cli._app import app
 from tether.sandbox import ENV_VARS, SandboxConfig, serve_in_thread
 from tether.sandbox._config import DEFAULT_SEED, DEFAULT_TOKEN_TTL
+from tether.sandbox._faults import FaultConfigError, fault_set_from_options
+from tether.sandbox._limits import RateLimitConfigError, parse_rates
 
 __all__ = ["serve"]
 
@@ -49,6 +51,29 @@ def serve(
         str | None,
         typer.Option(envvar=ENV_VARS["client_secret"], help="OAuth2 client secret."),
     ] = None,
+    fail_rate: Annotated[
+        float | None,
+        typer.Option(help="Share of requests (0..1) answered with --fail-status instead."),
+    ] = None,
+    fail_status: Annotated[
+        int | None, typer.Option(help="Status sent by --fail-rate failures (default 503).")
+    ] = None,
+    latency: Annotated[
+        str | None,
+        typer.Option(help="Delay every request: fixed (150ms) or uniform range (20..200ms)."),
+    ] = None,
+    reset_rate: Annotated[
+        float | None,
+        typer.Option(help="Share of requests (0..1) whose connection is reset, no response."),
+    ] = None,
+    faults: Annotated[
+        Path | None,
+        typer.Option(help="JSON or YAML file of fault rules (see docs/outage-drill.md)."),
+    ] = None,
+    rate_limit: Annotated[
+        list[str] | None,
+        typer.Option(help="Server-side limit per client key, e.g. 100/s, 600/min; repeatable."),
+    ] = None,
 ) -> None:
     """Serve the sandbox: a JSONPlaceholder-compatible REST API on SQLite.
 
@@ -57,10 +82,21 @@ def serve(
     if not 0 <= port <= 65535:
         raise typer.BadParameter(f"must be from 0 to 65535, got {port}", param_hint="--port")
     try:
+        fault_set = fault_set_from_options(
+            faults, fail_rate=fail_rate, fail_status=fail_status, latency=latency,
+            reset_rate=reset_rate,
+        )
+        rates = parse_rates(rate_limit or [])
+    except (FaultConfigError, RateLimitConfigError) as exc:
+        raise typer.BadParameter(str(exc)) from None
+    try:
         config = SandboxConfig(
             seed=seed,
             db=str(db) if db is not None else None,
             token_ttl=token_ttl,
+            faults=fault_set.rules,
+            fault_seed=fault_set.seed,
+            rate_limits=rates,
         ).replace(**{
             name: value
             for name, value in {
@@ -82,6 +118,13 @@ def serve(
             where = f"data in {config.db}" if config.db else f"seed {config.seed}, in memory"
             typer.echo(f"tether sandbox listening on {server.url} ({where}); Ctrl-C stops it",
                        )
+            if config.faults or config.rate_limits:
+                fault_seed = config.seed if config.fault_seed is None else config.fault_seed
+                limits = ", ".join(rate.name for rate in config.rate_limits) or "none"
+                typer.echo(
+                    f"faults: {len(config.faults)} rule(s) under seed {fault_seed}; "
+                    f"rate limits per client: {limits}"
+                )
             while not stop.wait(0.5):
                 pass
     except KeyboardInterrupt:

@@ -21,7 +21,16 @@ from tether.sandbox._config import (
     MAX_DELAY,
     SandboxConfig,
 )
+from tether.sandbox._connections import AbortableH11Protocol
 from tether.sandbox._data import COUNTS, generate
+from tether.sandbox._faults import (
+    FaultConfigError,
+    FaultRule,
+    FaultSet,
+    load_fault_file,
+    parse_fault_rule,
+)
+from tether.sandbox._limits import Rate, RateLimitConfigError
 from tether.sandbox._server import SandboxServer, serve_in_thread
 from tether.sandbox._state import SandboxState
 
@@ -37,11 +46,19 @@ __all__ = [
     "DEFAULT_USERNAME",
     "ENV_VARS",
     "MAX_DELAY",
+    "AbortableH11Protocol",
+    "FaultConfigError",
+    "FaultRule",
+    "FaultSet",
+    "Rate",
+    "RateLimitConfigError",
     "SandboxConfig",
     "SandboxServer",
     "SandboxState",
     "create_app",
     "generate",
+    "load_fault_file",
+    "parse_fault_rule",
     "sandbox_state",
     "serve_in_thread",
 ]

@@ -37,7 +37,10 @@ def _layers(
 ) -> list[Middleware]:
     """The middleware stack, outermost first: stats accounting, then (issue 3) rate limiting
     and fault injection, then the router. Stats must stay first so it sees every answer."""
-    return [Middleware(StatsMiddleware, stats=state.stats, routes=routes)]
+    return [
+        Middleware(StatsMiddleware, stats=state.stats, routes=routes),
+        *state.disruption.middleware(),
+    ]
 
 
 def create_app(
@@ -51,7 +54,12 @@ def create_app(
     """
     config = config or SandboxConfig()
     state = state or SandboxState(config)
-    routes: list[BaseRoute] = [*other_routes(state), *resource_routes(state)]
+    # The fault and limit admin routes come first: "/{resource}/{id}" would match them too.
+    routes: list[BaseRoute] = [
+        *state.disruption.routes(),
+        *other_routes(state),
+        *resource_routes(state),
+    ]
     app = Starlette(
         routes=routes,
         middleware=_layers(config, state, routes),

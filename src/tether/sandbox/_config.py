@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from tether.sandbox._faults import FaultRule, rules_from_any
+from tether.sandbox._limits import Rate, parse_rates
+
 __all__ = [
     "DEFAULT_API_KEY",
     "DEFAULT_BEARER_TOKEN",
@@ -81,8 +84,19 @@ class SandboxConfig:
     client_secret: str = DEFAULT_CLIENT_SECRET
     max_delay: float = MAX_DELAY
     """Upper bound of ``GET /delay/{seconds}``."""
+    faults: tuple[FaultRule, ...] = ()
+    """Fault rules in force at start (``--faults FILE``, ``--fail-rate`` ...); dicts in the
+    rule-file form are accepted too. Drawn under ``seed``; see ``docs/outage-drill.md``."""
+    fault_seed: int | None = None
+    """Seed of the fault draws (a rule file's ``seed``); ``None`` uses ``seed``."""
+    rate_limits: tuple[Rate, ...] = ()
+    """Server-side rate limits per client key at start (``--rate-limit 100/s``); strings
+    such as ``"100/s"`` are accepted too."""
 
     def __post_init__(self) -> None:
+        # Rules and rates may be given in their text/dict forms; store the parsed values.
+        object.__setattr__(self, "faults", rules_from_any(self.faults))
+        object.__setattr__(self, "rate_limits", parse_rates(self.rate_limits))
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise TypeError(f"SandboxConfig.seed must be an int, got {self.seed!r}")
         if not self.token_ttl > 0:

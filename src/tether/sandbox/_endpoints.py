@@ -142,7 +142,7 @@ def other_routes(state: SandboxState) -> list[Route]:
                               else seed})
 
     async def stats(request: Request) -> Response:
-        return json_response(state.stats.snapshot())
+        return json_response({**state.stats.snapshot(), **state.disruption.stats()})
 
     return [
         Route("/profile", profile, methods=["GET"]),

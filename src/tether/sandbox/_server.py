@@ -13,6 +13,8 @@ import uvicorn
 
 from tether.sandbox._app import create_app
 from tether.sandbox._config import SandboxConfig
+from tether.sandbox._connections import AbortableH11Protocol
+from tether.sandbox._disruption import DisruptionControls
 from tether.sandbox._state import SandboxState
 
 __all__ = ["SandboxServer", "serve_in_thread"]
@@ -20,7 +22,7 @@ __all__ = ["SandboxServer", "serve_in_thread"]
 _START_TIMEOUT = 30.0
 
 
-class SandboxServer:
+class SandboxServer(DisruptionControls):
     """A running sandbox: its base ``url`` plus direct control of its state.
 
     ``reset()`` and ``stats()`` act on the server's state directly (not over HTTP), so they
@@ -42,7 +44,7 @@ class SandboxServer:
 
     def stats(self) -> dict[str, Any]:
         """Requests since the last reset: ``{"since", "total", "by_status", "routes"}``."""
-        return self.state.stats.snapshot()
+        return {**self.state.stats.snapshot(), **self.state.disruption.stats()}
 
     def __repr__(self) -> str:
         return f"<SandboxServer {self.url}>"
@@ -79,7 +81,10 @@ def serve_in_thread(
         raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     state = SandboxState(config)
     app = create_app(config, state=state)
-    uv_config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=False)
+    # The reset and truncate faults need connections they can drop without any response.
+    uv_config = uvicorn.Config(
+        app, log_level=log_level, lifespan="off", access_log=False, http=AbortableH11Protocol
+    )
     server = _Server(uv_config)
     failure: list[BaseException] = []
 

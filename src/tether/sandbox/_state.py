@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from tether.sandbox._auth import TokenBook
 from tether.sandbox._config import SandboxConfig
+from tether.sandbox._disruption import Disruption
 from tether.sandbox._stats import Stats
 from tether.sandbox._store import Store
 
@@ -24,12 +25,17 @@ class SandboxState:
         self.store = Store(config.db, config.seed)
         self.stats = Stats()
         self.tokens = TokenBook()
+        self.disruption = Disruption.create(
+            config.faults, config.rate_limits, config.seed, config.fault_seed
+        )
+        """Fault rules and rate limits in force, with their counters."""
 
     def reset(self, seed: int | None = None) -> None:
         """Fresh data for ``seed`` (default: the configured one), no counts, no tokens."""
         self.store.reset(self.config.seed if seed is None else seed)
         self.stats.clear()
         self.tokens.clear()
+        self.disruption.restore()
 
     def close(self) -> None:
         """Release the database."""

@@ -45,6 +45,12 @@ class AbortableH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            # asyncio only disables Nagle when the listening socket was created with
+            # proto=IPPROTO_TCP; otherwise the head and body writes of every response
+            # meet the peer's delayed ACK and each request takes ~40 ms.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._closed_event = asyncio.Event()
         with _open_lock:
             _open[_key(self.server, self.client)] = self

@@ -1,0 +1,216 @@
+"""The pure paginator core: every stop condition, limits and resuming, with fake pages."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+
+import httpx2
+import pytest
+
+from tether import ConfigurationError
+from tether._pagination import (
+    Checkpoint,
+    Cursor,
+    LinkHeader,
+    OffsetLimit,
+    Page,
+    PageNumber,
+    PageRequest,
+    PaginationCore,
+    PaginationError,
+)
+
+from ._fakes import response
+
+Server = Callable[[PageRequest], httpx2.Response]
+ROWS = [{"id": n} for n in range(1, 24)]  # 23 rows: pages of 5 end with a partial page
+
+
+def numbered(rows: list[dict[str, int]], *, total: bool = True) -> Server:
+    """A page-number server (``page``/``per_page``) over ``rows``."""
+
+    def serve(request: PageRequest) -> httpx2.Response:
+        page = int(request.get_param("page") or 1)
+        size = int(request.get_param("per_page") or 5)
+        headers = {"X-Total-Count": str(len(rows))} if total else {}
+        return response(request.full_url, rows[(page - 1) * size : page * size], headers=headers)
+
+    return serve
+
+
+def drive(core: PaginationCore, serve: Server, sent: list[str] | None = None) -> list[Page]:
+    pages = []
+    request = core.next_request()
+    while request is not None:
+        if sent is not None:
+            sent.append(request.full_url)
+        pages.append(core.feed(serve(request)))
+        request = core.next_request()
+    return pages
+
+
+def ids(pages: list[Page]) -> list[int]:
+    return [item["id"] for page in pages for item in page.items]
+
+
+def start(url: str = "https://h/p?page=1&per_page=5") -> PageRequest:
+    return PageRequest.from_url(url)
+
+
+def test_total_reached_needs_no_extra_request() -> None:
+    sent: list[str] = []
+    core = PaginationCore(start())
+    pages = drive(core, numbered(ROWS), sent)
+    assert ids(pages) == list(range(1, 24))
+    assert len(sent) == 5
+    assert core.stop_reason == "all 23 items received"
+    assert pages[-1].checkpoint.done
+    assert pages[-1].total == 23
+
+
+def test_empty_page_stops_when_no_total_is_known() -> None:
+    sent: list[str] = []
+    core = PaginationCore(start(), strategy=PageNumber())
+    assert ids(drive(core, numbered(ROWS, total=False), sent)) == list(range(1, 24))
+    assert len(sent) == 6
+    assert core.stop_reason == "empty page"
+
+
+def test_repeated_next_link_stops_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    def stuck(request: PageRequest) -> httpx2.Response:
+        # A buggy server whose "next" always points back at page 2.
+        headers = {"Link": '<https://h/p?page=2>; rel="next"'}
+        return response(request.full_url, [{"id": request.get_param("page")}], headers=headers)
+
+    core = PaginationCore(start("https://h/p?page=1"))
+    with caplog.at_level(logging.WARNING, logger="tether.pagination"):
+        pages = drive(core, stuck)
+    assert [page.items for page in pages] == [[{"id": "1"}], [{"id": "2"}]]
+    assert core.stop_reason is not None
+    assert core.stop_reason.startswith("repeated request")
+    assert "already fetched" in caplog.text
+
+
+def test_repeated_cursor_stops() -> None:
+    cursors = iter(["a", "b", "a", "c"])
+
+    def serve(request: PageRequest) -> httpx2.Response:
+        return response(request.full_url, {"data": [1], "next_cursor": next(cursors)})
+
+    core = PaginationCore(start("https://h/p"), strategy=Cursor())
+    assert len(drive(core, serve)) == 3
+
+
+def test_safety_cap_raises_instead_of_truncating() -> None:
+    counter = iter(range(10**6))
+
+    def endless(request: PageRequest) -> httpx2.Response:
+        return response(request.full_url, {"data": [1], "next_cursor": str(next(counter))})
+
+    core = PaginationCore(start("https://h/p"), safety_cap=7)
+    with pytest.raises(PaginationError, match="stopped after 7 pages"):
+        drive(core, endless)
+
+
+def test_max_pages_keeps_a_resumable_position() -> None:
+    core = PaginationCore(start(), max_pages=2)
+    first = drive(core, numbered(ROWS))
+    assert ids(first) == list(range(1, 11))
+    assert core.stop_reason == "max_pages=2 reached"
+    position = core.position
+    assert position.request is not None
+    assert position.request.get_param("page") == "3"
+    assert (position.pages, position.items, position.skip) == (2, 10, 0)
+
+    resumed = PaginationCore(checkpoint=Checkpoint.from_json(position.to_json()))
+    rest = drive(resumed, numbered(ROWS))
+    assert ids(rest) == list(range(11, 24))
+    assert rest[0].number == 3
+    assert resumed.detection is None  # the checkpoint carried the strategy
+
+
+def test_max_items_mid_page_resumes_exactly() -> None:
+    core = PaginationCore(start(), max_items=7)
+    first = drive(core, numbered(ROWS))
+    assert ids(first) == list(range(1, 8))
+    assert core.stop_reason == "max_items=7 reached"
+    position = core.position
+    assert (position.skip, position.items, position.pages) == (2, 7, 1)
+    assert first[-1].checkpoint == position
+
+    resumed = PaginationCore(checkpoint=position, max_items=9)
+    middle = drive(resumed, numbered(ROWS))
+    assert ids(middle) == list(range(8, 17))
+    final = PaginationCore(checkpoint=resumed.position)
+    assert ids(drive(final, numbered(ROWS))) == list(range(17, 24))
+    assert final.position.done
+
+
+def test_page_checkpoints_chain() -> None:
+    pages = drive(PaginationCore(start()), numbered(ROWS))
+    for before, after in itertools.pairwise(pages):
+        assert before.checkpoint == after.before
+    assert pages[1].checkpoint_at(2).items == 7
+    assert pages[1].checkpoint_at(99) == pages[1].checkpoint
+
+
+def test_offset_total_and_detected_items_path() -> None:
+    def serve(request: PageRequest) -> httpx2.Response:
+        offset = int(request.get_param("offset") or 0)
+        body = {"meta": {"total": 23}, "rows": ROWS[offset : offset + 5]}
+        return response(request.full_url, body)
+
+    sent: list[str] = []
+    core = PaginationCore(
+        start("https://h/p?offset=0&limit=5"),
+        strategy=OffsetLimit(total_path="meta.total", total_header=None),
+    )
+    assert ids(drive(core, serve, sent)) == list(range(1, 24))
+    assert len(sent) == 5
+
+
+def test_error_status_and_non_json_bodies() -> None:
+    core = PaginationCore(start())
+    failing = httpx2.Response(503, request=httpx2.Request("GET", "https://h/p"))
+    with pytest.raises(httpx2.HTTPStatusError):
+        core.feed(failing)
+    html = httpx2.Response(200, text="<html>", request=httpx2.Request("GET", "https://h/p"))
+    with pytest.raises(PaginationError, match="did not answer with JSON"):
+        PaginationCore(start()).feed(html)
+
+
+def test_plan_is_bounded_and_checked_against_the_next_request() -> None:
+    core = PaginationCore(start(), max_pages=3)
+    request = core.next_request()
+    assert request is not None
+    core.feed(numbered(ROWS)(request))
+    assert [r.get_param("page") for r in core.plan()] == ["2", "3"]
+
+    unbounded = PaginationCore(start(), max_items=12)
+    request = unbounded.next_request()
+    assert request is not None
+    unbounded.feed(numbered(ROWS)(request))
+    assert [r.get_param("page") for r in unbounded.plan()] == ["2", "3"]
+
+    links = '<https://h/p?page=7>; rel="next", <https://h/p?page=9>; rel="last"'
+    odd = PaginationCore(start("https://h/p?page=1"), strategy=LinkHeader())
+    odd.feed(response("https://h/p?page=1", [1], headers={"Link": links}))
+    assert odd.plan() == ()  # a step of 6 from page 1 does not reach 9
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"max_items": 0}, "max_items"),
+        ({"max_pages": -1}, "max_pages"),
+        ({"strategy": "page"}, "strategy"),
+        ({"items": ""}, "items"),
+    ],
+)
+def test_bad_arguments_are_refused_early(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        PaginationCore(start(), **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="URL or a checkpoint"):
+        PaginationCore()

@@ -1,0 +1,126 @@
+"""Auto-detection from a first page, and the errors when it cannot decide."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tether._pagination import (
+    AmbiguousPaginationError,
+    Cursor,
+    LinkHeader,
+    NextURL,
+    OffsetLimit,
+    PageNumber,
+    SinglePage,
+    detect,
+    extract_items,
+)
+
+from ._fakes import context
+
+ROWS = [{"id": n} for n in range(1, 11)]
+
+
+def detected(url: str, body: object, headers: dict[str, str] | None = None) -> object:
+    items, path = extract_items(body)
+    return detect(context(url, body, headers=headers, items=items), path).strategy
+
+
+def test_link_header_wins() -> None:
+    headers = {"Link": '</p?page=2>; rel="next"', "X-Total-Count": "100"}
+    body = {"data": ROWS, "next": "https://h/elsewhere"}
+    assert detected("https://h/p?page=1", body, headers) == LinkHeader()
+
+
+def test_link_header_on_the_last_page() -> None:
+    headers = {"Link": '</p?page=1>; rel="first", </p?page=1>; rel="last"'}
+    assert detected("https://h/p?page=1", ROWS, headers) == LinkHeader(total_header=None)
+
+
+def test_next_url_in_the_body() -> None:
+    body = {"count": 95, "next": "https://h/p?page=2", "previous": None, "results": ROWS}
+    assert detected("https://h/p", body) == NextURL("next")
+    body = {"data": ROWS, "links": {"next": "/p?cursor=abc"}}
+    assert detected("https://h/p", body) == NextURL("links.next")
+
+
+def test_cursor_in_the_body() -> None:
+    assert detected("https://h/p", {"data": ROWS, "next_cursor": "abc"}) == Cursor(
+        "next_cursor", param="cursor"
+    )
+    body = {"items": ROWS, "nextPageToken": "tok"}
+    assert detected("https://h/p", body) == Cursor("nextPageToken", param="pageToken")
+    body = {"members": ROWS, "response_metadata": {"next_cursor": "x"}}
+    assert detected("https://h/p", body) == Cursor("response_metadata.next_cursor", param="cursor")
+    body = {"data": ROWS, "paging": {"cursors": {"after": "MTA"}}}
+    assert detected("https://h/p", body) == Cursor("paging.cursors.after", param="after")
+
+
+def test_json_server_1_envelope() -> None:
+    body = {
+        "first": 1,
+        "prev": None,
+        "next": 2,
+        "last": 10,
+        "pages": 10,
+        "items": 100,
+        "data": ROWS,
+    }
+    assert detected("https://h/p?_page=1&_per_page=10", body) == PageNumber(
+        "_page", "_per_page", total_header=None, total_path="items", pages_path="pages"
+    )
+
+
+def test_body_total_with_page_or_offset_params() -> None:
+    body = {"total": 95, "data": ROWS}
+    assert detected("https://h/p?page=1&page_size=10", body) == PageNumber(
+        "page", "page_size", total_header=None, total_path="total"
+    )
+    assert detected("https://h/p?skip=0&take=10", body) == OffsetLimit(
+        "skip", "take", total_header=None, total_path="total"
+    )
+
+
+def test_bare_list_with_total() -> None:
+    headers = {"X-Total-Count": "5000"}
+    assert detected("https://h/p?_page=1&_limit=10", ROWS, headers) == PageNumber("_page", "_limit")
+    assert detected("https://h/p?offset=0&limit=10", ROWS, headers) == OffsetLimit(
+        "offset", "limit"
+    )
+
+
+def test_single_pages() -> None:
+    assert detected("https://h/p", ROWS) == SinglePage()
+    assert detected("https://h/p", ROWS, {"X-Total-Count": "10"}) == SinglePage()
+    assert detected("https://h/p", {"data": ROWS, "next": None}) == SinglePage()
+    assert detected("https://h/p", {"data": ROWS}) == SinglePage()
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "headers", "says"),
+    [
+        ("https://h/p?page=1&per_page=10", ROWS, None, "honours ?page="),
+        ("https://h/p?page=1&offset=0", ROWS, {"X-Total-Count": "50"}, "both ?page= and ?offset="),
+        ("https://h/p", ROWS, {"X-Total-Count": "50"}, "says 50 items but the response has 10"),
+        ("https://h/p?page=1", {"data": ROWS}, None, "no next URL, cursor, page count or total"),
+    ],
+)
+def test_ambiguous_responses_say_how_to_choose(
+    url: str, body: object, headers: dict[str, str] | None, says: str
+) -> None:
+    with pytest.raises(AmbiguousPaginationError) as caught:
+        detected(url, body, headers)
+    message = str(caught.value)
+    assert says in message
+    assert "strategy=" in message
+    assert "tether.PageNumber(" in message
+
+
+def test_detection_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="tether.pagination"):
+        detected("https://h/p?offset=0&limit=10&api_key=s3cret", ROWS, {"X-Total-Count": "99"})
+    assert "OffsetLimit" in caplog.text
+    assert "X-Total-Count: 99" in caplog.text
+    assert "s3cret" not in caplog.text

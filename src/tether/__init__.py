@@ -69,6 +69,16 @@ from tether._pagination import (
     find_link,
     parse_link_header,
 )
+from tether._ratelimit import (
+    AsyncRateLimitTransport,
+    MemoryStore,
+    Rate,
+    RateLimit,
+    RateLimiter,
+    RateLimitTransport,
+    RedisStore,
+    SQLiteStore,
+)
 from tether._response import Response
 from tether._retry import Attempt, Retry, retry_testing_mode
 from tether._retry_budget import RetryBudget
@@ -89,6 +99,7 @@ __all__ = [
     "AmbiguousPaginationError",
     "AsyncClient",
     "AsyncPaginator",
+    "AsyncRateLimitTransport",
     "AsyncRetryTransport",
     "Attempt",
     "BadRequest",
@@ -109,6 +120,7 @@ __all__ = [
     "JSONDecodeError",
     "Link",
     "LinkHeader",
+    "MemoryStore",
     "MissingCredentialError",
     "NextURL",
     "NotFound",
@@ -120,9 +132,14 @@ __all__ = [
     "PageRequest",
     "PaginationError",
     "Paginator",
+    "Rate",
+    "RateLimit",
     "RateLimitAdjusted",
+    "RateLimitTransport",
     "RateLimitWaited",
     "RateLimited",
+    "RateLimiter",
+    "RedisStore",
     "RequestFinished",
     "Response",
     "Retry",
@@ -133,6 +150,7 @@ __all__ = [
     "RetryGivenUp",
     "RetryScheduled",
     "RetryTransport",
+    "SQLiteStore",
     "ServerError",
     "SinglePage",
     "Stop",

@@ -55,6 +55,13 @@ from tether._logging import AsyncObservingTransport, ObservingTransport
 from tether._options import EXTENSION_KEY, CallOptions
 from tether._pagination import AsyncPaginator, Checkpoint, Paginator, Strategy
 from tether._pagination._async import DEFAULT_CONCURRENCY
+from tether._ratelimit import (
+    AsyncRateLimitTransport,
+    RateLimiter,
+    RateLimitLike,
+    RateLimitTransport,
+    as_limiter,
+)
 from tether._redact import is_sensitive_header, redact_url
 from tether._response import Response, adopt
 from tether._retry import Retry
@@ -79,6 +86,7 @@ def compose_transport(
     asynchronous: Literal[False],
     retry: Retry | bool = ...,
     retry_budget: RetryBudget | Literal[False] = ...,
+    rate_limiter: RateLimiter | None = ...,
 ) -> httpx2.BaseTransport: ...
 @overload
 def compose_transport(
@@ -88,6 +96,7 @@ def compose_transport(
     asynchronous: Literal[True],
     retry: Retry | bool = ...,
     retry_budget: RetryBudget | Literal[False] = ...,
+    rate_limiter: RateLimiter | None = ...,
 ) -> httpx2.AsyncBaseTransport: ...
 def compose_transport(
     base: httpx2.BaseTransport | httpx2.AsyncBaseTransport,
@@ -96,6 +105,7 @@ def compose_transport(
     asynchronous: bool,
     retry: Retry | bool = True,
     retry_budget: RetryBudget | Literal[False] = False,
+    rate_limiter: RateLimiter | None = None,
 ) -> httpx2.BaseTransport | httpx2.AsyncBaseTransport:
     """Wrap ``base`` in tether's transport layers; the only place the stack is assembled.
 
@@ -111,9 +121,13 @@ def compose_transport(
     # (retry=tether.Retry(...)) or a deadline, and it reports each attempt to the hooks.
     if asynchronous:
         inner = cast(httpx2.AsyncBaseTransport, base)
+        if rate_limiter is not None:
+            inner = AsyncRateLimitTransport(inner, rate_limit=rate_limiter, hooks=settings.hooks)
         inner = AsyncRetryTransport(inner, retry=retry, budget=retry_budget, hooks=settings.hooks)
         return AsyncObservingTransport(inner, settings.hooks, emit_finished=False)
     stack = cast(httpx2.BaseTransport, base)
+    if rate_limiter is not None:
+        stack = RateLimitTransport(stack, rate_limit=rate_limiter, hooks=settings.hooks)
     stack = RetryTransport(stack, retry=retry, budget=retry_budget, hooks=settings.hooks)
     return ObservingTransport(stack, settings.hooks, emit_finished=False)
 
@@ -187,6 +201,23 @@ class _Shared(BaseClient):
     def retry_budget(self) -> RetryBudget | None:
         """The retry budget shared by every call of this client and its copies."""
         return self._retry_budget or None
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The client-side rate limiter shared by every call of this client and its copies
+        (``None`` only when built with ``rate_limit=False``)."""
+        return self._rate_limiter
+
+    def _init_rate_limit(self, rate_limit: RateLimitLike | Literal[False]) -> None:
+        if rate_limit is False:
+            self._rate_limiter: RateLimiter | None = None
+            return
+        try:
+            self._rate_limiter = as_limiter(rate_limit)
+        except (TypeError, ValueError) as exc:
+            raise ConfigurationError(
+                f"{exc}; or rate_limit=False to switch rate limiting off entirely"
+            ) from None
 
     def _init_retry(
         self, retry: Retry | bool, retry_budget: RetryBudget | Literal[False] | None
@@ -330,6 +361,8 @@ class _Shared(BaseClient):
             # Copies keep the policy and share the budget: it is client-wide.
             "retry": self._retry,
             "retry_budget": self._retry_budget,
+            # Copies share the limiter: one quota, one view of the server's headers.
+            "rate_limit": self._rate_limiter if self._rate_limiter is not None else False,
         }
 
     def __repr__(self) -> str:
@@ -354,6 +387,10 @@ class Client(_Shared, httpx2.Client):
       request once unless a call passes its own ``retry=``.
     * ``retry_budget``: the :class:`tether.RetryBudget` shared by all calls (a fresh one
       by default; pass one object to several clients to share it, ``False`` for none).
+    * ``rate_limit``: client-side pacing: ``"5/s"``, ``["10/s", "500/h"]``, a
+      :class:`tether.RateLimit` or a :class:`tether.RateLimiter` shared with other
+      clients. The default (``None``) paces only by the server's rate-limit headers, at no
+      cost while it sends none; ``False`` switches rate limiting off.
 
     Example::
 
@@ -389,8 +426,10 @@ class Client(_Shared, httpx2.Client):
         allow_no_timeout: bool = False,
         retry: Retry | bool = True,
         retry_budget: RetryBudget | Literal[False] | None = None,
+        rate_limit: RateLimitLike | Literal[False] = None,
     ) -> None:
         self._init_retry(retry, retry_budget)
+        self._init_rate_limit(rate_limit)
         settings = Settings(
             raise_for_status=raise_for_status,
             hooks=tuple(hooks),
@@ -424,13 +463,23 @@ class Client(_Shared, httpx2.Client):
         self._base_mounts = dict(self._mounts)
         policy, budget = self._retry, self._retry_budget
         self._transport = compose_transport(
-            self._transport, settings, asynchronous=False, retry=policy, retry_budget=budget
+            self._transport,
+            settings,
+            asynchronous=False,
+            retry=policy,
+            retry_budget=budget,
+            rate_limiter=self._rate_limiter,
         )
         self._mounts = {
             pattern: None
             if mounted is None
             else compose_transport(
-                mounted, settings, asynchronous=False, retry=policy, retry_budget=budget
+                mounted,
+                settings,
+                asynchronous=False,
+                retry=policy,
+                retry_budget=budget,
+                rate_limiter=self._rate_limiter,
             )
             for pattern, mounted in self._mounts.items()
         }
@@ -926,6 +975,10 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
       request once unless a call passes its own ``retry=``.
     * ``retry_budget``: the :class:`tether.RetryBudget` shared by all calls (a fresh one
       by default; pass one object to several clients to share it, ``False`` for none).
+    * ``rate_limit``: client-side pacing: ``"5/s"``, ``["10/s", "500/h"]``, a
+      :class:`tether.RateLimit` or a :class:`tether.RateLimiter` shared with other
+      clients. The default (``None``) paces only by the server's rate-limit headers, at no
+      cost while it sends none; ``False`` switches rate limiting off.
 
     Example::
 
@@ -961,8 +1014,10 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         allow_no_timeout: bool = False,
         retry: Retry | bool = True,
         retry_budget: RetryBudget | Literal[False] | None = None,
+        rate_limit: RateLimitLike | Literal[False] = None,
     ) -> None:
         self._init_retry(retry, retry_budget)
+        self._init_rate_limit(rate_limit)
         settings = Settings(
             raise_for_status=raise_for_status,
             hooks=tuple(hooks),
@@ -996,13 +1051,23 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         self._base_mounts = dict(self._mounts)
         policy, budget = self._retry, self._retry_budget
         self._transport = compose_transport(
-            self._transport, settings, asynchronous=True, retry=policy, retry_budget=budget
+            self._transport,
+            settings,
+            asynchronous=True,
+            retry=policy,
+            retry_budget=budget,
+            rate_limiter=self._rate_limiter,
         )
         self._mounts = {
             pattern: None
             if mounted is None
             else compose_transport(
-                mounted, settings, asynchronous=True, retry=policy, retry_budget=budget
+                mounted,
+                settings,
+                asynchronous=True,
+                retry=policy,
+                retry_budget=budget,
+                rate_limiter=self._rate_limiter,
             )
             for pattern, mounted in self._mounts.items()
         }

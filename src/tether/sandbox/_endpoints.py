@@ -15,7 +15,9 @@ from starlette.routing import Route
 
 from tether.sandbox._auth import CHALLENGE, authenticate, basic_credentials
 from tether.sandbox._http import BodyError, error, json_response, read_body
+from tether.sandbox._openapi import openapi_document
 from tether.sandbox._state import SandboxState
+from tether.sandbox._store import dumps
 
 __all__ = ["other_routes"]
 
@@ -144,6 +146,15 @@ def other_routes(state: SandboxState) -> list[Route]:
     async def stats(request: Request) -> Response:
         return json_response({**state.stats.snapshot(), **state.disruption.stats()})
 
+    documents: dict[str, str] = {}
+
+    async def openapi(request: Request) -> Response:
+        base = str(request.base_url).rstrip("/")
+        if base not in documents:
+            documents.clear()
+            documents[base] = dumps(openapi_document(base, request.app.router.routes))
+        return json_response(documents[base])
+
     return [
         Route("/profile", profile, methods=["GET"]),
         Route("/oauth/token", token, methods=["POST"]),
@@ -152,4 +163,5 @@ def other_routes(state: SandboxState) -> list[Route]:
         Route("/_sandbox/health", health, methods=["GET"]),
         Route("/_sandbox/reset", reset, methods=["POST"]),
         Route("/_sandbox/stats", stats, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
     ]

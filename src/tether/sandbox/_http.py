@@ -8,7 +8,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from tether.sandbox._store import dumps
@@ -62,11 +62,16 @@ async def read_body(request: Request) -> bytes:
         raise BodyError(error(413, f"the body is larger than {MAX_BODY} bytes"))
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise BodyError(error(413, f"the body is larger than {MAX_BODY} bytes"))
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise BodyError(error(413, f"the body is larger than {MAX_BODY} bytes"))
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise BodyError(
+            error(400, "the client disconnected before sending the whole body", field="body")
+        ) from None
     return b"".join(chunks)
 
 

@@ -99,20 +99,26 @@ class StatsMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
-        status = NO_RESPONSE
+        recorded = False
+
+        def note(status: int) -> None:
+            nonlocal recorded
+            if not recorded:
+                recorded = True
+                self.stats.record(scope["method"], self.template(scope), status)
 
         async def send_and_note(message: Message) -> None:
-            nonlocal status
+            # Counted before the response leaves, so a client that reads the stats right
+            # after its response always finds its request there.
             if message["type"] == "http.response.start":
-                status = int(message["status"])
+                note(int(message["status"]))
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_note)
         except BaseException:
             # Starlette's error layer outside us turns the exception into a 500.
-            if status == NO_RESPONSE:
-                status = 500
+            note(500)
             raise
         finally:
-            self.stats.record(scope["method"], self.template(scope), status)
+            note(NO_RESPONSE)

@@ -1,0 +1,90 @@
+"""``/status/{code}``, ``/delay/{seconds}``, admin endpoints and ``/openapi.json``."""
+
+from __future__ import annotations
+
+import time
+
+import httpx2
+import pytest
+
+from tether.sandbox import SandboxServer
+
+
+@pytest.mark.parametrize("code", [200, 201, 301, 404, 418, 429, 500, 503, 599])
+def test_status_returns_that_status(sandbox: SandboxServer, code: int) -> None:
+    response = httpx2.get(f"{sandbox.url}/status/{code}")
+    assert response.status_code == code
+    assert response.json()["status"] == code
+
+
+def test_status_without_body_and_with_retry_after(sandbox: SandboxServer) -> None:
+    assert httpx2.get(f"{sandbox.url}/status/204").content == b""
+    response = httpx2.post(f"{sandbox.url}/status/503", params={"retry_after": 7})
+    assert (response.status_code, response.headers["retry-after"]) == (503, "7")
+    assert "Bearer" in httpx2.get(f"{sandbox.url}/status/401").headers["www-authenticate"]
+
+
+@pytest.mark.parametrize("code", ["99", "600", "abc", "2000", "-200", "\uff11\uff12\uff13"])
+def test_status_rejects_bad_codes(sandbox: SandboxServer, code: str) -> None:
+    response = httpx2.get(f"{sandbox.url}/status/{code}")
+    assert response.status_code == 400
+    assert response.json()["field"] == "code"
+
+
+def test_delay_waits(sandbox: SandboxServer) -> None:
+    started = time.monotonic()
+    response = httpx2.get(f"{sandbox.url}/delay/0.3")
+    assert response.json() == {"delay": 0.3}
+    assert time.monotonic() - started >= 0.29
+    with pytest.raises(httpx2.ReadTimeout):
+        httpx2.get(f"{sandbox.url}/delay/2", timeout=0.2)
+
+
+@pytest.mark.parametrize("seconds", ["31", "-1", "nan", "inf", "soon", "1e9"])
+def test_delay_is_bounded(sandbox: SandboxServer, seconds: str) -> None:
+    response = httpx2.get(f"{sandbox.url}/delay/{seconds}")
+    assert response.status_code == 400
+    assert "seconds" in response.json()["message"]
+
+
+def test_health(sandbox: SandboxServer) -> None:
+    assert httpx2.get(f"{sandbox.url}/_sandbox/health").json() == {
+        "status": "ok", "seed": 1, "db": ":memory:"}
+
+
+def test_reset_over_http_restores_data_and_counts(sandbox: SandboxServer) -> None:
+    httpx2.delete(f"{sandbox.url}/posts/1")
+    assert httpx2.post(f"{sandbox.url}/_sandbox/reset").json()["status"] == "reset"
+    assert httpx2.get(f"{sandbox.url}/posts/1").status_code == 200
+    stats = httpx2.get(f"{sandbox.url}/_sandbox/stats").json()
+    assert stats["routes"] == {"GET /posts/{id}": {"200": 1}}
+    assert httpx2.post(f"{sandbox.url}/_sandbox/reset", params={"seed": "x"}).status_code == 400
+
+
+def test_stats_name_route_templates_and_statuses(sandbox: SandboxServer) -> None:
+    httpx2.get(f"{sandbox.url}/users/1/todos")
+    httpx2.get(f"{sandbox.url}/status/503")
+    httpx2.get(f"{sandbox.url}/no/such/path")
+    httpx2.put(f"{sandbox.url}/posts")
+    stats = sandbox.stats()
+    assert stats["routes"] == {
+        "GET /users/{id}/todos": {"200": 1},
+        "GET /status/{code}": {"503": 1},
+        "GET (unmatched)": {"404": 1},
+        "PUT /posts": {"405": 1},
+    }
+    assert stats["by_status"] == {"200": 1, "404": 1, "405": 1, "503": 1}
+    assert stats["total"] == 4
+
+
+def test_openapi_describes_every_route(sandbox: SandboxServer) -> None:
+    document = httpx2.get(f"{sandbox.url}/openapi.json").json()
+    assert document["openapi"].startswith("3.1")
+    assert document["servers"] == [{"url": sandbox.url}]
+    from tether.sandbox import create_app
+
+    templates = {getattr(r, "path", "") for r in create_app().routes}
+    assert templates <= set(document["paths"])
+    assert {"Post", "User", "Geo", "Error"} <= set(document["components"]["schemas"])
+    assert document["components"]["schemas"]["Todo"]["properties"]["completed"]["type"] == (
+        "boolean")

@@ -89,7 +89,12 @@ def check_timeout(
         "pool": value.pool,
     }
     for name, seconds in phases.items():
-        if seconds is not None and (not math.isfinite(seconds) or seconds <= 0):
+        if seconds is not None and (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or not math.isfinite(seconds)
+            or seconds <= 0
+        ):
             raise ConfigurationError(
                 f"timeout: the {name} timeout must be a positive number of seconds, got {seconds!r}"
             )

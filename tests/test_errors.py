@@ -1,0 +1,201 @@
+"""Typed status errors: which class, what they carry, what they say; live and pure."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from typing import Any
+
+import httpx2
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tether
+from tether._errors import EXCERPT_CHARS, error_for_response
+from tether.sandbox import SandboxServer
+
+EXPECTED = [
+    (400, tether.BadRequest),
+    (401, tether.Unauthorized),
+    (403, tether.Forbidden),
+    (404, tether.NotFound),
+    (409, tether.Conflict),
+    (422, tether.UnprocessableEntity),
+    (429, tether.RateLimited),
+    (405, tether.ClientError),
+    (418, tether.ClientError),
+    (500, tether.ServerError),
+    (502, tether.ServerError),
+    (503, tether.ServerError),
+]
+
+
+def _response(
+    status: int,
+    *,
+    url: str = "http://api.test/items/7",
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    content: bytes = b"",
+) -> httpx2.Response:
+    return httpx2.Response(
+        status,
+        headers=headers,
+        content=content,
+        request=httpx2.Request(method, url),
+    )
+
+
+@pytest.mark.parametrize(("status", "cls"), EXPECTED)
+def test_each_status_maps_to_its_class(status: int, cls: type[tether.APIError]) -> None:
+    error = error_for_response(_response(status))
+    assert type(error) is cls
+    assert isinstance(error, httpx2.HTTPStatusError)
+    assert isinstance(error, tether.TetherError)
+    assert (status >= 500) == isinstance(error, tether.ServerError)
+    assert (status < 500) == isinstance(error, tether.ClientError)
+
+
+@pytest.mark.parametrize("status", [200, 204, 301, 304])
+def test_non_error_status_is_refused(status: int) -> None:
+    with pytest.raises(ValueError, match="not an error status"):
+        error_for_response(_response(status))
+
+
+def test_error_carries_method_url_status_body_and_request_id() -> None:
+    error = error_for_response(
+        _response(
+            409,
+            method="PUT",
+            url="http://api.test/items/7?api_key=sekrit&page=2",
+            headers={"x-request-id": "req-42", "content-type": "application/json"},
+            content=b'{"error": "version mismatch", "expected": 3}',
+        )
+    )
+    assert error.method == "PUT"
+    assert error.url == "http://api.test/items/7?api_key=[REDACTED]&page=2"
+    assert error.status_code == 409
+    assert error.request_id == "req-42"
+    assert error.body == {"error": "version mismatch", "expected": 3}
+    assert error.body_excerpt == '{"error": "version mismatch", "expected": 3}'
+    text = str(error)
+    assert text.startswith("409 Conflict for PUT http://api.test/items/7?api_key=[REDACTED]")
+    assert "(request id req-42)" in text
+    assert "version mismatch" in text
+    assert "sekrit" not in text
+    assert "sekrit" not in repr(error)
+
+
+def test_request_id_also_read_from_request_id_header() -> None:
+    error = error_for_response(_response(500, headers={"request-id": "abc"}))
+    assert error.request_id == "abc"
+    assert error_for_response(_response(500)).request_id is None
+
+
+def test_non_json_body_gives_excerpt_and_no_parsed_body() -> None:
+    page = b"<html>" + b"x" * 1000 + b"</html>"
+    error = error_for_response(_response(502, content=page))
+    assert error.body is None
+    assert error.body_excerpt.startswith("<html>xxx")
+    assert error.body_excerpt.endswith("...")
+    assert len(error.body_excerpt) == EXCERPT_CHARS + 3
+
+
+def test_body_excerpt_hides_tokens() -> None:
+    body = b'{"error": "invalid_grant", "access_token": "tok-123", "hint": "Bearer abc.def"}'
+    error = error_for_response(_response(400, content=body))
+    assert "tok-123" not in str(error)
+    assert "abc.def" not in str(error)
+
+
+def test_rate_limited_reads_retry_after_seconds() -> None:
+    error = error_for_response(_response(429, headers={"retry-after": "17"}))
+    assert isinstance(error, tether.RateLimited)
+    assert error.retry_after == 17.0
+    assert "retry after 17s" in str(error)
+
+
+def test_rate_limited_reads_retry_after_http_date() -> None:
+    when = email.utils.formatdate(time.time() + 120, usegmt=True)
+    error = error_for_response(_response(429, headers={"retry-after": when}))
+    assert isinstance(error, tether.RateLimited)
+    assert error.retry_after is not None
+    assert 100 <= error.retry_after <= 121
+
+
+@pytest.mark.parametrize("value", [None, "soon", ""])
+def test_rate_limited_without_usable_retry_after(value: str | None) -> None:
+    headers = {} if value is None else {"retry-after": value}
+    error = error_for_response(_response(429, headers=headers))
+    assert isinstance(error, tether.RateLimited)
+    assert error.retry_after is None
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_retry_after_seconds_round_trip(seconds: int) -> None:
+    error = error_for_response(_response(429, headers={"retry-after": str(seconds)}))
+    assert isinstance(error, tether.RateLimited)
+    assert error.retry_after == float(seconds)
+
+
+@given(st.binary(max_size=600))
+def test_any_body_gives_a_bounded_message(body: bytes) -> None:
+    error = error_for_response(_response(500, content=body))
+    assert len(error.body_excerpt) <= EXCERPT_CHARS + 3
+    assert str(error).startswith("500 Internal Server Error for GET http://api.test/items/7")
+
+
+# -- live, against the sandbox ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("status", "cls"), EXPECTED)
+def test_sandbox_status_raises_typed_error_sync(
+    sandbox: SandboxServer, status: int, cls: type[tether.APIError]
+) -> None:
+    with tether.Client(base_url=sandbox.url, retry=False) as client, pytest.raises(cls) as info:
+        client.get(f"/status/{status}")
+    assert type(info.value) is cls
+    assert info.value.status_code == status
+    assert info.value.url == f"{sandbox.url}/status/{status}"
+    assert info.value.body == {"status": status, "message": info.value.response.reason_phrase}
+
+
+@pytest.mark.parametrize(("status", "cls"), EXPECTED)
+async def test_sandbox_status_raises_typed_error_async(
+    sandbox: SandboxServer, status: int, cls: type[tether.APIError]
+) -> None:
+    async with tether.AsyncClient(base_url=sandbox.url, retry=False) as client:
+        with pytest.raises(cls) as info:
+            await client.get(f"/status/{status}")
+    assert type(info.value) is cls
+    assert info.value.status_code == status
+
+
+def test_sandbox_retry_after_reaches_rate_limited(sandbox: SandboxServer) -> None:
+    with (
+        tether.Client(base_url=sandbox.url, retry=False) as client,
+        pytest.raises(tether.RateLimited) as info,
+    ):
+        client.get("/status/429", params={"retry_after": 7})
+    assert info.value.retry_after == 7.0
+
+
+def test_real_404_of_a_missing_post(sandbox: SandboxServer) -> None:
+    with (
+        tether.Client(base_url=sandbox.url, retry=False) as client,
+        pytest.raises(tether.NotFound) as info,
+    ):
+        client.get("/posts/9999")
+    body: Any = info.value.body
+    assert body["message"] == "posts 9999 does not exist"
+    assert "GET " + sandbox.url + "/posts/9999" in str(info.value)
+
+
+async def test_real_422_of_an_invalid_post(sandbox: SandboxServer) -> None:
+    async with tether.AsyncClient(base_url=sandbox.url, retry=False) as client:
+        with pytest.raises(tether.UnprocessableEntity) as info:
+            await client.post("/posts", json={"userId": 999, "title": "t", "body": "b"})
+    assert info.value.method == "POST"
+    assert info.value.body["field"] == "userId"
+    assert "users 999 does not exist" in str(info.value)

@@ -37,8 +37,8 @@ def as_limiter(rate_limit: RateLimitLike) -> RateLimiter:
         return rate_limit
     if isinstance(rate_limit, bool):
         raise TypeError(
-            "rate_limit= takes a rate such as '5/s', a list of rates, a tether.RateLimit or "
-            "a tether.RateLimiter (or None for adaptive pacing only), not a bool"
+            f"rate_limit={rate_limit!r}: pass a rate such as '5/s', a list of rates, a "
+            "tether.RateLimit or a tether.RateLimiter, or None for adaptive pacing only"
         )
     if isinstance(rate_limit, RateLimit):
         return RateLimiter(rate_limit)

@@ -64,23 +64,31 @@ class AbortableH11Protocol(H11Protocol):
             self._closed_event.set()
 
     async def drop(self, *, reset: bool) -> None:
-        """Close the connection (``reset``: RST at once; else FIN after pending bytes)."""
+        """Close the connection: ``reset`` sends an RST, else a FIN after pending bytes.
+
+        A reset happens only once the current request's ASGI call has returned, so the
+        layers above (the request accounting) finish before the client can see the
+        connection die and ask for the figures.
+        """
         transport = self.transport
-        if reset:
-            sock = transport.get_extra_info("socket")
-            if sock is not None:
-                # Linger on with a zero timeout turns close() into an RST instead of a FIN.
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            transport.abort()
-        else:
+        if not reset:
             transport.close()
-        # Wait for uvicorn to see the loss: only then does it know not to answer with a 500.
-        if self._closed_event is not None:
-            try:
-                await asyncio.wait_for(self._closed_event.wait(), _CLOSE_WAIT)
-            except TimeoutError:
-                transport.abort()
-                await asyncio.sleep(0)
+            # Wait for uvicorn to see the loss, so it does not answer in the app's place.
+            if self._closed_event is not None:
+                try:
+                    await asyncio.wait_for(self._closed_event.wait(), _CLOSE_WAIT)
+                except TimeoutError:
+                    transport.abort()
+            return
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            # Linger on with a zero timeout turns close() into an RST instead of a FIN.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        if self.cycle is not None:
+            # Tells uvicorn the peer is gone: it must not send a 500 for the missing response.
+            self.cycle.disconnected = True
+        # Callbacks run only when the request's task next yields, which is after it ends.
+        self.loop.call_soon(transport.abort)
 
 
 def _key(server: object, client: object) -> tuple[_Address | None, _Address | None]:

@@ -64,6 +64,17 @@ def test_link_header_urls_are_absolute_and_followable(client: httpx2.Client,
     assert seen == list(range(1, 501))
 
 
+def test_links_keep_other_parameters_as_sent(client: httpx2.Client) -> None:
+    word = get(client, "/posts/1")["title"].split()[0]
+    first = client.get(f"/posts?q={word}&_sort=-id&_page=1&_limit=2")
+    expected = get(client, "/posts", q=word, _sort="-id")
+    following = client.get(first.links["next"]["url"]).json()
+    assert first.json() + following == expected[:4]
+    assert f"?q={word}&_sort=-id&_page=2&_limit=2" in first.links["next"]["url"]
+    spaced = client.get("/posts?title_like=a%20b&_page=1")
+    assert "title_like=a%20b&_page=1" in spaced.links["first"]["url"]
+
+
 def test_offset_style(client: httpx2.Client) -> None:
     response = client.get("/albums", params={"offset": 95, "limit": 10})
     assert [a["id"] for a in response.json()] == [96, 97, 98, 99, 100]

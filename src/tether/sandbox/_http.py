@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, unquote_plus
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from tether.sandbox._store import dumps
 
-__all__ = ["MAX_BODY", "BodyError", "error", "json_response", "read_body", "read_json", "url_with"]
+__all__ = [
+    "MAX_BODY",
+    "BodyError",
+    "error",
+    "json_response",
+    "read_body",
+    "read_json",
+    "url_builder",
+]
 
 MAX_BODY = 1_000_000
 """Largest request body accepted (bytes); larger ones get 413."""
@@ -98,16 +106,28 @@ async def read_json(request: Request) -> tuple[dict[str, Any], bytes]:
     return value, raw
 
 
-def url_with(request: Request, updates: Mapping[str, str | None]) -> str:
-    """The absolute URL of ``request`` with the parameters in ``updates`` set or removed."""
-    pairs: list[tuple[str, str]] = []
-    done: set[str] = set()
-    for key, value in request.query_params.multi_items():
-        if key in updates:
-            if key not in done and updates[key] is not None:
-                pairs.append((key, str(updates[key])))
-            done.add(key)
-        else:
-            pairs.append((key, value))
-    pairs += [(k, v) for k, v in updates.items() if k not in done and v is not None]
-    return str(request.url.replace(query=urlencode(pairs)))
+def url_builder(request: Request) -> Callable[[Mapping[str, str | None]], str]:
+    """A function giving the absolute URL of ``request`` with some parameters set
+    (``None``: removed), the other parameters kept as sent and in their order."""
+    # Prepared once per request (a page's Link header asks for four URLs), and unchanged
+    # parameters are copied as the client encoded them instead of re-encoded.
+    base = str(request.url.replace(query=""))
+    raw = request.scope.get("query_string", b"").decode("latin-1")
+    pieces = [(unquote_plus(p.partition("=")[0]), p) for p in raw.split("&") if p]
+
+    def url_with(updates: Mapping[str, str | None]) -> str:
+        query: list[str] = []
+        done: set[str] = set()
+        for key, piece in pieces:
+            if key in updates:
+                new = updates[key]
+                if key not in done and new is not None:
+                    query.append(f"{quote_plus(key)}={quote_plus(new)}")
+                done.add(key)
+            else:
+                query.append(piece)
+        query += [f"{quote_plus(k)}={quote_plus(v)}" for k, v in updates.items()
+                  if k not in done and v is not None]
+        return f"{base}?{'&'.join(query)}" if query else base
+
+    return url_with

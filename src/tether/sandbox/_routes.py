@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tether.sandbox._http import BodyError, error, json_response, read_json, url_with
+from tether.sandbox._http import BodyError, error, json_response, read_json, url_builder
 from tether.sandbox._paging import paginate
 from tether.sandbox._query import QueryError, apply_query, parse_query
 from tether.sandbox._resources import MAX_ID, RESOURCES, Resource, field_paths
@@ -87,7 +87,7 @@ class _Handlers:
         try:
             query = parse_query(pairs, self.fields)
             selected = apply_query(items, query)
-            page = paginate(selected, grouped, lambda updates: url_with(request, updates))
+            page = paginate(selected, grouped, url_builder(request))
         except QueryError as exc:
             return error(400, exc.message, field=exc.param)
         return json_response(page.body, headers=page.headers)

@@ -30,6 +30,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import httpx2
+
 from tether._headers import (
     parse_quota_fields,
     parse_ratelimit,
@@ -75,8 +77,12 @@ def read_feedback(status: int, headers: Mapping[str, str], *, wall_now: float) -
     ``headers`` must be case-insensitive (``httpx2.Headers``) or lower-cased.
     ``wall_now`` is the current Unix time, for epoch resets and HTTP-dates.
     """
-    if status != 429 and _MARKERS.isdisjoint(name.lower() for name in headers):
-        return None
+    if status != 429:
+        # httpx2.Headers keys are lower-case already; this check is the whole cost of
+        # adaptive pacing for servers that send no rate-limit headers.
+        names = headers.keys() if isinstance(headers, httpx2.Headers) else map(str.lower, headers)
+        if _MARKERS.isdisjoint(names):
+            return None
     policies: list[tuple[int, float]] = []
     policy_value = headers.get("ratelimit-policy") or headers.get("ratelimit-limit")
     if policy_value:

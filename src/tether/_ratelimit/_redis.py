@@ -165,7 +165,7 @@ class RedisStore:
         return Grant(float(reply[1]), int(reply[2]), token)
 
     def refund(self, slots: Sequence[Slot], grant: Grant) -> None:
-        args = [part for pair in grant.token for part in pair]
+        args = [str(part) for pair in grant.token for part in pair]
         self._refund(keys=[self.prefix + slot.name for slot in slots], args=args)
 
     def close(self) -> None:

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from tether._ratelimit._core import Slot, reserve
 
@@ -32,8 +32,9 @@ class Grant:
     wait: float
     cause: int
     """Index of the slot that made the request wait, -1 for none (or only ``delay``)."""
-    token: tuple[tuple[str, str], ...]
-    """Per slot: (state stored by this grant, state before it), to undo it on cancel."""
+    token: tuple[tuple[object, object], ...]
+    """Per slot: (state stored by this grant, state before it), to undo it on cancel.
+    Opaque: each store keeps them in its own form."""
 
 
 @runtime_checkable
@@ -115,17 +116,15 @@ class MemoryStore:
             self._calls += 1
             if self._calls % self._SWEEP_EVERY == 0:
                 self._sweep(now)
-        token = tuple(
-            (encode(new), encode(old)) for new, old in zip(granted.states, states, strict=True)
-        )
+        token = tuple(zip(granted.states, states, strict=True))
         return Grant(granted.at - now, granted.cause, token)
 
     def refund(self, slots: Sequence[Slot], grant: Grant) -> None:
         with self._lock:
             for slot, (new, old) in zip(slots, grant.token, strict=True):
                 current = self._states.get(slot.name)
-                if current is not None and encode(current[0]) == new:
-                    self._states[slot.name] = (decode(old), current[1])
+                if current is not None and current[0] == new:
+                    self._states[slot.name] = (cast(tuple[float, ...], old), current[1])
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,116 @@
+"""``tether serve`` fault and rate-limit flags, on a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx2
+import pytest
+from typer.testing import CliRunner
+
+import tether.cli._serve  # noqa: F401  (importing it registers the command on the app)
+from tether.cli._app import app
+
+_URL = re.compile(r"http://127\.0\.0\.1:\d+")
+
+
+@contextmanager
+def tether_serve(*args: str) -> Iterator[tuple[str, str]]:
+    """Run ``tether serve --port 0 ...``; yield its URL and the line describing faults."""
+    command = [sys.executable, "-c", "from tether.cli import main; main()", "serve"]
+    process = subprocess.Popen(
+        [*command, "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        match = _URL.search(first)
+        assert match, f"tether serve printed {first!r}"
+        yield match.group(0), process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0
+
+
+def test_rule_file_latency_and_rate_limits(tmp_path: Path) -> None:
+    drill = tmp_path / "drill.yaml"
+    drill.write_text(
+        "seed: 7\nrules:\n"
+        "  - {route: 'GET /todos*', kind: status, status: 502, retry_after: 2}\n"
+    )
+    flags = ["--faults", str(drill), "--latency", "150ms"]
+    with tether_serve(*flags, "--rate-limit", "3/min", "--rate-limit", "100/h") as (url, line):
+        expected = "faults: 2 rule(s) under seed 7; rate limits per client: 3/min, 100/h"
+        assert line.strip() == expected
+        with httpx2.Client(base_url=url, timeout=10) as client:
+            faults = client.get("/_sandbox/faults").json()
+            assert faults["seed"] == 7
+            assert [rule["kind"] for rule in faults["rules"]] == ["status", "latency"]
+            assert client.get("/_sandbox/limits").json()["limits"] == ["3/min", "100/h"]
+            left = 60 - time.time() % 60
+            if left < 4:
+                time.sleep(left + 0.02)
+            started = time.perf_counter()
+            failed = client.get("/todos/1")
+            assert time.perf_counter() - started >= 0.15
+            assert failed.status_code == 502
+            assert failed.headers["retry-after"] == "2"
+            assert failed.headers["ratelimit-policy"] == '"3/min";q=3;w=60, "100/h";q=100;w=3600'
+            assert client.get("/users/1").status_code == 200
+            assert client.get("/users/2").status_code == 200
+            assert client.get("/users/3").status_code == 429
+
+
+def _outcomes(url: str) -> list[int | str]:
+    outcomes: list[int | str] = []
+    with httpx2.Client(base_url=url, timeout=10) as client:
+        for i in range(40):
+            try:
+                outcomes.append(client.get(f"/comments/{i + 1}").status_code)
+            except httpx2.TransportError as exc:
+                outcomes.append(type(exc).__name__)
+    return outcomes
+
+
+def test_seed_makes_fault_runs_repeatable_across_restarts() -> None:
+    flags = ["--fail-rate", "0.3", "--fail-status", "503", "--reset-rate", "0.1", "--seed", "4"]
+    with tether_serve(*flags) as (url, _):
+        first = _outcomes(url)
+    with tether_serve(*flags) as (url, _):
+        second = _outcomes(url)
+    assert first == second
+    assert 503 in first
+    assert {"ReadError", "RemoteProtocolError"} & set(map(str, first))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--fail-status", "503"], "--fail-status needs --fail-rate"),
+        (["--fail-rate", "1.5"], "--fail-rate"),
+        (["--latency", "soon"], "--latency"),
+        (["--rate-limit", "5/fortnight"], "expected COUNT/UNIT"),
+        (["--faults", "no-such-file.yaml"], "cannot read it"),
+    ],
+)
+def test_bad_flags_are_refused_before_starting(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, ["serve", "--port", "0", *args])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())

@@ -6,7 +6,7 @@ import math
 
 import httpx2
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tether._headers import parse_quota_fields, parse_ratelimit_policy
@@ -79,6 +79,7 @@ quotas = st.integers(min_value=1, max_value=10**7)
 windows = st.integers(min_value=1, max_value=10**6)
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(names, quotas, windows), min_size=1, max_size=5))
 def test_policy_round_trip_property(policies: list[tuple[str, int, int]]) -> None:
     value = ", ".join(f'"{name}";q={q};w={w}' for name, q, w in policies)
@@ -88,6 +89,7 @@ def test_policy_round_trip_property(policies: list[tuple[str, int, int]]) -> Non
     ]
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(quotas, windows), min_size=1, max_size=5))
 def test_old_policy_round_trip_property(policies: list[tuple[int, int]]) -> None:
     value = ", ".join(f"{q};w={w}" for q, w in policies)
@@ -95,6 +97,7 @@ def test_old_policy_round_trip_property(policies: list[tuple[int, int]]) -> None
     assert [(p.quota, p.window) for p in parsed] == [(q, float(w)) for q, w in policies]
 
 
+@settings(deadline=None)
 @given(
     limit=quotas,
     remaining=st.integers(min_value=0, max_value=10**7),
@@ -119,6 +122,7 @@ header_values = st.text(
 )
 
 
+@settings(deadline=None)
 @given(
     status=st.sampled_from([200, 403, 429, 503]),
     policy=header_values,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import anyio
 import httpx2
@@ -222,25 +223,33 @@ def test_non_adaptive_limiter_ignores_headers(clock: FakeClock) -> None:
 # -- real waiting: fairness and cancellation (short, real clock) --------------------------
 
 
-def test_threads_are_served_first_come_first_served() -> None:
-    limiter = RateLimiter("50/s")
-    order: list[int] = []
+def test_threads_are_served_in_the_order_they_asked() -> None:
+    store = MemoryStore()
+    asked: list[str] = []
+    served: list[str] = []
     lock = threading.Lock()
+    reserve = store.reserve
 
-    def worker(index: int) -> None:
+    def recording_reserve(*args: Any, **kwargs: Any) -> Any:
+        with lock:  # the store's own lock orders reservations; record that order
+            asked.append(threading.current_thread().name)
+            return reserve(*args, **kwargs)
+
+    store.reserve = recording_reserve  # type: ignore[method-assign]
+    limiter = RateLimiter("20/s", store=store)
+
+    def worker() -> None:
         limiter.acquire("fifo")
         with lock:
-            order.append(index)
+            served.append(threading.current_thread().name)
 
-    threads = []
-    for index in range(8):
-        thread = threading.Thread(target=worker, args=(index,))
+    threads = [threading.Thread(target=worker, name=f"t{i}") for i in range(6)]
+    for thread in threads:
         thread.start()
-        threads.append(thread)
-        time.sleep(0.003)  # arrive in index order, faster than the 20 ms pace
     for thread in threads:
         thread.join(timeout=5)
-    assert order == list(range(8))
+    assert len(served) == 6
+    assert served == asked
 
 
 async def test_cancelled_async_wait_frees_its_slot() -> None:

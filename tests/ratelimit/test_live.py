@@ -60,7 +60,7 @@ def test_adaptive_client_settles_at_once_and_is_never_refused_after(
     assert all(t < 1.0 for t in refused_at), refused_at
     assert count_429(sandbox) == len(refused_at)
     # It keeps close to what the server allows: 200 requests at 95% of 20/s take ~10.5 s.
-    assert 200 / 20 * 0.9 < elapsed < 200 / 20 * 1.25
+    assert 200 / 20 * 0.9 < elapsed < 200 / 20 * 1.5
     adjusted = [e for e in events if isinstance(e, tether.RateLimitAdjusted)]
     assert adjusted
     assert adjusted[0].rate == pytest.approx(19.0)

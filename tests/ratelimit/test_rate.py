@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tether._ratelimit._rate import Rate, parse_rate, parse_rates
@@ -56,6 +56,7 @@ def test_rate_properties_and_str() -> None:
     assert str(parse_rate("3/min")) == "3/min"
 
 
+@settings(deadline=None)
 @given(
     count=st.integers(min_value=1, max_value=10**6),
     unit=st.sampled_from(["s", "min", "h", "day"]),
@@ -65,6 +66,7 @@ def test_str_round_trips(count: int, unit: str) -> None:
     assert parse_rate(str(rate)) == rate
 
 
+@settings(deadline=None)
 @given(st.text(max_size=30))
 def test_arbitrary_text_parses_or_raises_value_error(text: str) -> None:
     try:

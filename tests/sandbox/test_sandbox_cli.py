@@ -74,3 +74,30 @@ def test_bad_port_is_a_clear_error() -> None:
     assert "--port" in result.stderr + result.stdout
 
 
+
+
+def test_port_in_use_is_a_clear_error() -> None:
+    with tether_serve() as url:
+        port = url.rsplit(":", 1)[1]
+        result = subprocess.run(
+            [sys.executable, "-c", "from tether.cli import main; main()", "serve",
+             "--port", port],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unusable_db_path_is_a_clear_error(tmp_path: Path) -> None:
+    not_a_db = tmp_path / "notes.txt"
+    not_a_db.write_text("hello, this is not SQLite" * 100)
+    for path in (tmp_path / "missing-dir" / "x.db", not_a_db):
+        result = subprocess.run(
+            [sys.executable, "-c", "from tether.cli import main; main()", "serve",
+             "--port", "0", "--db", str(path)],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert result.returncode == 1
+        assert "cannot use" in result.stderr
+        assert "Traceback" not in result.stderr

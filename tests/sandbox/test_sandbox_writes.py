@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx2
 
-from tether.sandbox import SandboxServer
+from tether.sandbox import SandboxConfig, SandboxServer, serve_in_thread
 
 BODY = {"userId": 1, "title": "once", "completed": False}
 
@@ -86,3 +87,19 @@ def test_reset_forgets_keys(sandbox: SandboxServer) -> None:
     again = httpx2.post(f"{sandbox.url}/todos", json=BODY, headers=headers)
     assert "idempotent-replayed" not in again.headers
     assert again.json()["id"] == 201
+
+
+def test_concurrent_writers_on_a_file_database_survive_a_restart(tmp_path: Path) -> None:
+    config = SandboxConfig(db=str(tmp_path / "writes.db"))
+    with serve_in_thread(config) as server:
+        def write(n: int) -> int:
+            response = httpx2.post(f"{server.url}/comments", json={
+                "postId": n % 100 + 1, "name": f"c{n}", "email": "a@b.c", "body": "x"})
+            assert response.status_code == 201
+            return int(response.json()["id"])
+
+        with ThreadPoolExecutor(50) as pool:
+            assert sorted(pool.map(write, range(50))) == list(range(501, 551))
+    with serve_in_thread(config) as server:
+        comments = httpx2.get(f"{server.url}/comments", params={"id_gte": 501}).json()
+        assert sorted(c["name"] for c in comments) == sorted(f"c{n}" for n in range(50))

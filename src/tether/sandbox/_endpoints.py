@@ -129,7 +129,7 @@ def other_routes(state: SandboxState) -> list[Route]:
 
     async def health(request: Request) -> Response:
         return json_response(
-            {"status": "ok", "seed": state.config.seed, "db": state.config.db or ":memory:"}
+            {"status": "ok", "seed": state.store.seed, "db": state.config.db or ":memory:"}
         )
 
     async def reset(request: Request) -> Response:

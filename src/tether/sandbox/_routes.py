@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -122,7 +123,8 @@ class _Handlers:
         # Check, create and remember under one lock: two requests with the same key
         # racing each other must still create one item.
         with store.lock:
-            fingerprint = hashlib.sha256(dumps(body).encode()).hexdigest()
+            canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+            fingerprint = hashlib.sha256(canonical.encode()).hexdigest()
             if key is not None:
                 seen = store.recall(name, key)
                 if seen is not None:

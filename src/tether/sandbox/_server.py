@@ -20,6 +20,7 @@ from tether.sandbox._state import SandboxState
 __all__ = ["SandboxServer", "serve_in_thread"]
 
 _START_TIMEOUT = 30.0
+_STOP_TIMEOUT = 3
 
 
 class SandboxServer(DisruptionControls):
@@ -71,6 +72,7 @@ def serve_in_thread(
     1
     """
     config = config or SandboxConfig()
+    state = SandboxState(config)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP (not 0) lets asyncio switch Nagle off on accepted connections.
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -79,12 +81,14 @@ def serve_in_thread(
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
+        state.close()
         raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    state = SandboxState(config)
     app = create_app(config, state=state)
     # The reset and truncate faults need connections they can drop without any response.
+    # Shutdown waits a bounded time for requests in flight (a /delay/30, say).
     uv_config = uvicorn.Config(
-        app, log_level=log_level, lifespan="off", access_log=False, http=AbortableH11Protocol
+        app, log_level=log_level, lifespan="off", access_log=False, http=AbortableH11Protocol,
+        timeout_graceful_shutdown=_STOP_TIMEOUT,
     )
     server = _Server(uv_config)
     failure: list[BaseException] = []

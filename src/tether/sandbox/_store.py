@@ -19,7 +19,7 @@ from typing import Any
 from tether.sandbox._data import generate
 from tether.sandbox._resources import MAX_ID, RESOURCES
 
-__all__ = ["Item", "Store", "dumps"]
+__all__ = ["Item", "Store", "StoreError", "dumps"]
 
 Item = dict[str, Any]
 
@@ -39,6 +39,10 @@ def _seed_rows(seed: int) -> dict[str, tuple[tuple[int, str], ...]]:
     }
 
 
+class StoreError(RuntimeError):
+    """The database cannot be opened or is not a sandbox database."""
+
+
 class Store:
     """Thread-safe access to the resources in one SQLite database (file or memory)."""
 
@@ -47,20 +51,33 @@ class Store:
         self._lock = threading.RLock()
         self._cache: dict[str, tuple[Item, ...]] = {}
         self._dirty = True
-        self._conn = sqlite3.connect(
-            path or ":memory:", check_same_thread=False, isolation_level=None
-        )
-        if path:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute("PRAGMA busy_timeout=5000")
-        with self._lock:
-            self._create_tables()
-            seeded = self._conn.execute("SELECT value FROM meta WHERE key='seed'").fetchone()
-            if seeded is None:
-                self._seed_data(seed)
-            else:
-                self._dirty = True
+        try:
+            self._conn = sqlite3.connect(
+                path or ":memory:", check_same_thread=False, isolation_level=None
+            )
+            if path:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+                self._conn.execute("PRAGMA busy_timeout=5000")
+            with self._lock:
+                self._create_tables()
+                seeded = self._conn.execute(
+                    "SELECT value FROM meta WHERE key='seed'"
+                ).fetchone()
+                if seeded is None:
+                    self._seed_data(seed)
+                else:
+                    self._seed = int(seeded[0])
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"cannot use {path!r} as the sandbox database ({exc}); give a writable "
+                "file path, or leave --db out to keep data in memory"
+            ) from None
+
+    @property
+    def seed(self) -> int:
+        """Seed of the data generated last (the stored data may have changed since)."""
+        return self._seed
 
     def _create_tables(self) -> None:
         statements = [

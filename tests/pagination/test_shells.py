@@ -90,9 +90,14 @@ async def test_async_concurrency_is_validated() -> None:
             client.paginate("/rows", concurrency=0)
 
 
-def test_request_options_the_paginator_owns_are_refused() -> None:
-    with tether.Client() as client, pytest.raises(ConfigurationError, match="stream"):
-        client.paginate("https://api.example/rows", stream=True)
+def test_request_options_are_checked_before_any_request() -> None:
+    with tether.Client() as client:
+        with pytest.raises(ConfigurationError, match="stream"):
+            client.paginate("https://api.example/rows", stream=True)
+        with pytest.raises(ConfigurationError, match=r"need AsyncClient\.paginate"):
+            client.paginate("https://api.example/rows", concurrency=4)
+        with pytest.raises(ConfigurationError, match="timout"):
+            client.paginate("https://api.example/rows", timout=3)
 
 
 def test_breaking_out_redelivers_the_last_item_on_resume() -> None:

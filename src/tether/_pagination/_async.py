@@ -83,6 +83,7 @@ class AsyncPaginator(_Base):
         self._planning = concurrency > 1
         self._running: set[asyncio.Task[Any]] = set()
         self._setup(
+            client.request,
             url,
             method=method,
             params=params,

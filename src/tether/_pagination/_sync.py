@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import inspect
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx2
 
+from tether._errors import ConfigurationError
 from tether._pagination._checkpoint import Checkpoint
 from tether._pagination._core import PaginationCore
 from tether._pagination._detect import Detection
@@ -20,15 +22,28 @@ __all__ = ["Paginator", "check_request_options"]
 _RESERVED = frozenset({"url", "params", "method", "stream"})
 
 
-def check_request_options(options: dict[str, Any]) -> None:
-    """Refuse options that the paginator sets itself, naming the argument to use instead."""
+def check_request_options(request: Callable[..., Any], options: dict[str, Any]) -> None:
+    """Refuse, before any request, options the paginator sets itself or ``request`` lacks."""
     clash = sorted(_RESERVED & options.keys())
     if clash:
-        from tether._errors import ConfigurationError
-
         raise ConfigurationError(
             f"paginate(): {', '.join(clash)} cannot be passed as a request option; "
             "give the URL and params= as paginate()'s own arguments"
+        )
+    try:
+        parameters = inspect.signature(request).parameters
+    except (TypeError, ValueError):
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return
+    unknown = sorted(options.keys() - parameters.keys())
+    if unknown:
+        hint = (
+            " (concurrent pages need AsyncClient.paginate)" if "concurrency" in unknown else ""
+        )
+        raise ConfigurationError(
+            f"paginate(): unknown option(s) {', '.join(unknown)}{hint}; request options are "
+            f"those of the client's request(): {', '.join(sorted(parameters))}"
         )
 
 
@@ -40,6 +55,7 @@ class _Base:
 
     def _setup(
         self,
+        request: Callable[..., Any],
         url: httpx2.URL | str | None,
         *,
         method: str,
@@ -51,7 +67,7 @@ class _Base:
         checkpoint: Checkpoint | None,
         options: dict[str, Any],
     ) -> None:
-        check_request_options(options)
+        check_request_options(request, options)
         first = None if url is None or checkpoint is not None else PageRequest.from_url(url, params)
         self._core = PaginationCore(
             first,
@@ -130,6 +146,7 @@ class Paginator(_Base):
     ) -> None:
         self._client = client
         self._setup(
+            client.request,
             url,
             method=method,
             params=params,

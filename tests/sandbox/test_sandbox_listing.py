@@ -134,3 +134,20 @@ def test_empty_results(client: httpx2.Client) -> None:
     assert response.json() == []
     assert response.headers["x-total-count"] == "0"
     assert get(client, "/posts", userId=999, _page=1, _per_page=10)["pages"] == 0
+
+
+def test_embed_children_and_expand_parent(client: httpx2.Client) -> None:
+    post = get(client, "/posts/3", _embed="comments")
+    assert [c["id"] for c in post["comments"]] == [11, 12, 13, 14, 15]
+    comments = get(client, "/comments", postId=3, _expand="post")
+    assert {c["post"]["id"] for c in comments} == {3}
+    users = get(client, "/users", _embed="todos,albums", _limit=2)
+    assert [len(u["todos"]) for u in users] == [20, 20]
+    assert [len(u["albums"]) for u in users] == [10, 10]
+    assert get(client, "/photos/1", _expand="album")["album"]["id"] == 1
+    assert get(client, "/todos/1", cachebuster="1")["id"] == 1
+    for path, params in (("/posts", {"_embed": "photos"}), ("/users/1", {"_expand": "x"}),
+                         ("/posts/1", {"_embed": "users"})):
+        response = client.get(path, params=params)
+        assert response.status_code == 400
+        assert response.json()["field"] in ("_embed", "_expand")

@@ -52,6 +52,8 @@ _LIST_PARAMS = [
            "string"),
     _query("_order", "Comma-separated asc|desc matching _sort.", "string"),
     _query("q", "Full-text search in every string field.", "string"),
+    _query("_embed", "Children to include in each item (comma separated).", "string"),
+    _query("_expand", "Parent to include in each item (user, post, album).", "string"),
 ]
 _FILTER_NOTE = (
     "Any field (nested ones dotted: address.city) filters by equality; repeat it to OR "

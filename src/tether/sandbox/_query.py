@@ -29,7 +29,7 @@ PAGING_PARAMS = frozenset(
 )
 """Parameters that choose a slice of the result; read by ``_paging``, ignored here."""
 
-_CONTROL = frozenset({"_sort", "_order", "q"})
+_CONTROL = frozenset({"_sort", "_order", "q", "_embed", "_expand"})
 _MAX_PATTERN = 200
 
 # Suffix operators of json-server 0.17 and colon operators of json-server 1.x.

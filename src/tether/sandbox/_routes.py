@@ -15,6 +15,7 @@ from starlette.routing import Route
 from tether.sandbox._http import BodyError, error, json_response, read_json, url_builder
 from tether.sandbox._paging import paginate
 from tether.sandbox._query import QueryError, apply_query, parse_query
+from tether.sandbox._relations import attach, parse_relations
 from tether.sandbox._resources import MAX_ID, RESOURCES, Resource, field_paths
 from tether.sandbox._state import SandboxState
 from tether.sandbox._store import dumps
@@ -87,7 +88,9 @@ class _Handlers:
             grouped.setdefault(key, []).append(value)
         try:
             query = parse_query(pairs, self.fields)
-            selected = apply_query(items, query)
+            embeds, expands = parse_relations(self.resource, pairs)
+            selected = attach(apply_query(items, query), self.resource, embeds, expands,
+                              self.state.store.all)
             page = paginate(selected, grouped, url_builder(request))
         except QueryError as exc:
             return error(400, exc.message, field=exc.param)
@@ -107,7 +110,17 @@ class _Handlers:
         raw = None if item_id is None else self.state.store.get_raw(self.resource.name, item_id)
         if raw is None:
             return _not_found(self.resource.name, raw_id)
-        return json_response(raw)
+        # One item has nothing to filter: like json-server, other parameters are ignored.
+        if "_embed" not in request.query_params and "_expand" not in request.query_params:
+            return json_response(raw)
+        pairs = request.query_params.multi_items()
+        try:
+            embeds, expands = parse_relations(self.resource, pairs)
+        except QueryError as exc:
+            return error(400, exc.message, field=exc.param)
+        item = json.loads(raw)
+        return json_response(attach([item], self.resource, embeds, expands,
+                                    self.state.store.all)[0])
 
     async def create(self, request: Request) -> Response:
         key = request.headers.get(IDEMPOTENCY_HEADER)

@@ -96,6 +96,8 @@ def test_single_pages() -> None:
     assert detected("https://h/p", ROWS, {"X-Total-Count": "10"}) == SinglePage()
     assert detected("https://h/p", {"data": ROWS, "next": None}) == SinglePage()
     assert detected("https://h/p", {"data": ROWS}) == SinglePage()
+    assert detected("https://h/p?page=1&per_page=10", []) == SinglePage()
+    assert detected("https://h/p?page=1", {"data": []}) == SinglePage()
 
 
 @pytest.mark.parametrize(
@@ -105,6 +107,7 @@ def test_single_pages() -> None:
         ("https://h/p?page=1&offset=0", ROWS, {"X-Total-Count": "50"}, "both ?page= and ?offset="),
         ("https://h/p", ROWS, {"X-Total-Count": "50"}, "says 50 items but the response has 10"),
         ("https://h/p?page=1", {"data": ROWS}, None, "no next URL, cursor, page count or total"),
+        ("https://h/v1/customers", {"data": ROWS, "has_more": True}, None, "'has_more' says"),
     ],
 )
 def test_ambiguous_responses_say_how_to_choose(

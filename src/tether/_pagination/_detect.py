@@ -11,7 +11,7 @@ Order (most explicit signal first, as in dlt's REST client):
    parameter in the request: :class:`PageNumber` / :class:`OffsetLimit`;
 5. a bare list with a total (``X-Total-Count``) and a page or offset parameter in the
    request: :class:`PageNumber` / :class:`OffsetLimit`;
-6. no paging parameter and no paging signal: :class:`SinglePage`.
+6. no paging parameter and no paging signal, or an empty first page: :class:`SinglePage`.
 
 Page numbers are never guessed without a total: a server that ignores an unknown
 ``page`` parameter (JSONPlaceholder treats it as a filter) would otherwise be paged
@@ -65,6 +65,10 @@ CURSOR_PATHS: Final = (
 PAGES_PATHS: Final = (
     "pages", "total_pages", "totalPages", "last_page", "lastPage", "page_count", "pageCount",
     "meta.total_pages", "meta.last_page", "pagination.total_pages", "last",
+)
+MORE_PATHS: Final = (
+    "has_more", "hasMore", "has_next", "hasNext", "has_next_page", "hasNextPage", "more",
+    "pageInfo.hasNextPage", "meta.has_more", "pagination.has_more",
 )
 TOTAL_PATHS: Final = (
     "total", "total_count", "totalCount", "total_items", "totalItems", "count", "items",
@@ -213,9 +217,18 @@ def _choose(page: PageContext, items_path: str | None) -> tuple[Strategy, str]:
         found = _from_envelope(page, items_path)
         if found is not None:
             return found
+        more = next((p for p in MORE_PATHS if get_path(page.body, p) is True), None)
+        if more is not None:
+            raise _ambiguous(
+                page,
+                f"body field {more!r} says there are more items but the body has no next "
+                "URL or cursor to reach them",
+            )
         ends = [p for p in NEXT_URL_PATHS + CURSOR_PATHS if get_path(page.body, p) is None]
         if ends:
             return SinglePage(), f"body field {ends[0]!r} is null: no next page"
+        if not page.items:
+            return SinglePage(), "the first page is empty"
         if page_param or offset_param:
             raise _ambiguous(
                 page,
@@ -246,6 +259,8 @@ def _choose(page: PageContext, items_path: str | None) -> tuple[Strategy, str]:
             f"{header} says {total} items but the response has {len(page.items)} and the "
             "request carries no page or offset parameter",
         )
+    if not page.items:
+        return SinglePage(), "the first page is empty"
     if page_param or offset_param:
         raise _ambiguous(
             page,

@@ -177,22 +177,22 @@ def test_idle_until_the_server_speaks() -> None:
 
 def test_policy_installs_a_pace_once() -> None:
     state = AdaptiveState()
-    seq = state.sent()
+    seq = state.sent(0.0)
     first = state.observe(Feedback(((20, 1.0),), 19, 1.0), 0.0, seq)
     assert first is not None
     assert first.rate == pytest.approx(19.0)
     assert "20 per 1s" in first.reason
-    assert state.observe(Feedback(((20, 1.0),), 18, 1.0), 0.01, state.sent()) is None
+    assert state.observe(Feedback(((20, 1.0),), 18, 1.0), 0.01, state.sent(0.0)) is None
     assert not state.idle
 
 
 def test_remaining_is_counted_down_locally_and_holds_until_reset() -> None:
     state = AdaptiveState()
-    seq = state.sent()
+    seq = state.sent(0.0)
     state.observe(Feedback((), 2, 10.0), 0.0, seq)
     assert state.not_before(0.0)[0] == 0.0
-    state.sent()
-    state.sent()
+    state.sent(0.0)
+    state.sent(0.0)
     at, reason = state.not_before(1.0)
     assert at == pytest.approx(10.0)
     assert "resets in 9.00s" in reason
@@ -202,15 +202,60 @@ def test_remaining_is_counted_down_locally_and_holds_until_reset() -> None:
 
 def test_requests_in_flight_count_against_remaining() -> None:
     state = AdaptiveState()
-    first = state.sent()
-    state.sent()  # sent before the first response came back
+    first = state.sent(0.0)
+    state.sent(0.0)  # sent before the first response came back
     state.observe(Feedback((), 1, 10.0), 0.0, first)
     assert state.not_before(0.0)[0] == pytest.approx(10.0)
 
 
+def test_requests_booked_after_the_reset_do_not_spend_this_window() -> None:
+    state = AdaptiveState()
+    state.observe(Feedback((), 2, 1.0), 0.0, state.sent(0.0))
+    state.sent(0.5)
+    state.sent(1.2)  # booked for after the reset at 1.0
+    state.sent(1.3)
+    assert state.not_before(0.6)[0] == 0.6
+    state.sent(0.7)  # the second request inside the window: now it is spent
+    assert state.not_before(0.8)[0] == pytest.approx(1.0)
+
+
+def test_answers_drop_the_requests_they_counted() -> None:
+    state = AdaptiveState()
+    first = state.sent(0.0)
+    second = state.sent(0.1)
+    state.observe(Feedback((), 1, 1.0), 0.0, first)
+    assert state.not_before(0.2)[0] == pytest.approx(1.0)  # `second` spent the last one
+    state.observe(Feedback((), 1, 0.9), 0.1, second)
+    assert state.not_before(0.2)[0] == 0.2
+
+
+def test_the_most_precise_reset_of_the_same_quota_wins() -> None:
+    got = feedback(
+        RateLimit='"1/s";r=3;t=1',
+        X_RateLimit_Remaining="3",
+        X_RateLimit_Reset=str(int(WALL) + 1),
+    )
+    assert got is not None
+    assert (got.remaining, got.reset) == (3, 1.0)
+    # WALL is a whole second, so the epoch reset says 1.0 too; shift it to see precision.
+    precise = read_feedback(
+        200,
+        httpx2.Headers(
+            {"RateLimit": '"1/s";r=3;t=1', "X-RateLimit-Remaining": "3",
+             "X-RateLimit-Reset": str(int(WALL) + 1)}
+        ),
+        wall_now=WALL + 0.75,
+    )  # fmt: skip
+    assert precise is not None
+    assert (precise.remaining, precise.reset) == (3, pytest.approx(0.25))
+    lower = feedback(RateLimit='"a";r=5;t=9', X_RateLimit_Remaining="2")
+    assert lower is not None
+    assert (lower.remaining, lower.reset) == (2, None)
+
+
 def test_an_older_response_does_not_overwrite_a_newer_one() -> None:
     state = AdaptiveState()
-    older, newer = state.sent(), state.sent()
+    older, newer = state.sent(0.0), state.sent(0.0)
     state.observe(Feedback((), 0, 5.0), 0.0, newer)
     state.observe(Feedback((), 50, 5.0), 0.0, older)
     assert state.not_before(0.0)[0] == pytest.approx(5.0)
@@ -218,14 +263,14 @@ def test_an_older_response_does_not_overwrite_a_newer_one() -> None:
 
 def test_refusal_pauses_for_retry_after_else_reset_else_one_second() -> None:
     state = AdaptiveState()
-    adjustment = state.observe(Feedback(refused=True, wait=3.0), 0.0, state.sent())
+    adjustment = state.observe(Feedback(refused=True, wait=3.0), 0.0, state.sent(0.0))
     assert adjustment is not None
     assert adjustment.rate == 0.0
     assert state.not_before(1.0) == (3.0, "server refused; pausing as asked")
     state = AdaptiveState()
-    state.observe(Feedback(reset=7.0, refused=True), 0.0, state.sent())
+    state.observe(Feedback(reset=7.0, refused=True), 0.0, state.sent(0.0))
     assert state.not_before(0.0)[0] == pytest.approx(7.0)
     state = AdaptiveState()
-    state.observe(Feedback(refused=True), 0.0, state.sent())
+    state.observe(Feedback(refused=True), 0.0, state.sent(0.0))
     assert state.not_before(0.0)[0] == pytest.approx(1.0)
     assert state.not_before(2.0)[0] == 2.0

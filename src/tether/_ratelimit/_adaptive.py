@@ -27,6 +27,7 @@ the client never goes faster than the user's ceiling whatever a server claims.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -91,22 +92,29 @@ def read_feedback(status: int, headers: Mapping[str, str], *, wall_now: float) -
             for item in parse_ratelimit_policy(policy_value)
             if item.window is not None
         ]
-    remaining: int | None = None
-    reset: float | None = None
+    # One (remaining, reset) per header family that is present.
+    candidates: list[tuple[int, float | None]] = []
     field_value = headers.get("ratelimit")
     if field_value:
         known = [item for item in parse_ratelimit(field_value) if item.remaining is not None]
         if known:
-            # The policy closest to refusing is the one that matters; among equals, the
-            # one that takes longest to come back.
+            # Among policies, the one closest to refusing matters; among equals, the one
+            # that takes longest to come back.
             tightest = min(known, key=lambda item: (item.remaining, -(item.reset or 0.0)))
-            remaining, reset = tightest.remaining, tightest.reset
-    if remaining is None:
-        for prefix in ("ratelimit-", "x-ratelimit-"):
-            fields = parse_quota_fields(headers, now=wall_now, prefix=prefix)
-            if fields is not None and fields.remaining is not None:
-                remaining, reset = fields.remaining, fields.reset
-                break
+            assert tightest.remaining is not None
+            candidates.append((tightest.remaining, tightest.reset))
+    for prefix in ("ratelimit-", "x-ratelimit-"):
+        fields = parse_quota_fields(headers, now=wall_now, prefix=prefix)
+        if fields is not None and fields.remaining is not None:
+            candidates.append((fields.remaining, fields.reset))
+    remaining: int | None = None
+    reset: float | None = None
+    if candidates:
+        remaining = min(count for count, _ in candidates)
+        # Families describing the same quota differ only in precision: delays are whole
+        # seconds rounded up, an epoch reset can be exact, so the earliest reset wins.
+        resets = [when for count, when in candidates if count == remaining and when is not None]
+        reset = min(resets) if resets else None
     # GitHub answers an exhausted primary limit with 403 and remaining 0.
     refused = status == 429 or (status == 403 and remaining == 0)
     wait = server_wait(headers, now=wall_now) if refused else None
@@ -138,11 +146,15 @@ def learned_limit(policies: tuple[tuple[int, float], ...], margin: float) -> Gcr
 class AdaptiveState:
     """Feedback state for one key. Not thread-safe: the limiter holds a lock around it."""
 
+    _MAX_PENDING = 10_000
+
     def __init__(self, margin: float = 0.05) -> None:
         self.margin = margin
         self.limit: GcraLimit | None = None
         self._policies: tuple[tuple[int, float], ...] = ()
         self._sent = 0
+        # (seq, send time) of requests the server had not counted in its last answer.
+        self._pending: deque[tuple[int, float]] = deque()
         self._seen_seq = -1
         self._remaining: int | None = None
         self._reset_at: float | None = None
@@ -161,9 +173,15 @@ class AdaptiveState:
         if self._reset_at is not None and self._remaining is not None:
             if now >= self._reset_at:
                 self._remaining = self._reset_at = None
-            elif self._remaining - (self._sent - self._seen_seq) <= 0 and self._reset_at > at:
-                at = self._reset_at
-                reason = f"server quota used up, resets in {self._reset_at - now:.2f}s"
+                self._pending.clear()
+            elif self._reset_at > at:
+                # Only requests going out before the reset spend this window's quota;
+                # ones already booked for later belong to the next.
+                reset_at = self._reset_at
+                spent = sum(1 for _, when in self._pending if when < reset_at)
+                if self._remaining - spent <= 0:
+                    at = reset_at
+                    reason = f"server quota used up, resets in {reset_at - now:.2f}s"
         return at, reason
 
     @property
@@ -171,10 +189,13 @@ class AdaptiveState:
         """The sequence number of the latest request counted as sent."""
         return self._sent - 1
 
-    def sent(self) -> int:
-        """Count one request as sent; returns its sequence number for :meth:`observe`."""
+    def sent(self, at: float) -> int:
+        """Count one request going out at ``at``; returns its sequence number."""
         seq = self._sent
         self._sent += 1
+        self._pending.append((seq, at))
+        if len(self._pending) > self._MAX_PENDING:
+            self._pending.popleft()
         return seq
 
     def observe(self, feedback: Feedback, now: float, seq: int) -> Adjustment | None:
@@ -194,6 +215,9 @@ class AdaptiveState:
             self._seen_seq = seq + 1
             self._remaining = feedback.remaining
             self._reset_at = None if feedback.reset is None else now + feedback.reset
+            # The server counted this request and every one sent before it.
+            while self._pending and self._pending[0][0] <= seq:
+                self._pending.popleft()
         if feedback.refused:
             wait = feedback.wait if feedback.wait is not None else feedback.reset
             pause = _DEFAULT_PAUSE if wait is None else wait

@@ -183,8 +183,9 @@ class RateLimiter:
         seq: int | None = None
         state = self._adaptive.get(plan.key) if self._adaptive else None
         if state is not None:
+            wait = delay if grant is None else max(0.0, grant.wait)
             with self._lock:
-                seq = state.sent()
+                seq = state.sent(self._clock() + wait)
         if grant is None:
             return Permit(plan.key, delay, reason if delay > 0 else "", seq, slots, None)
         if grant.cause >= 0:

@@ -197,6 +197,13 @@ class TestLinkHeader:
         assert planned is not None
         assert [r.get_param("offset") for r in planned] == ["25", "50", "75", "100"]
 
+    def test_plan_when_the_first_request_has_no_page_parameter(self) -> None:
+        links = '</p?per_page=10&page=2>; rel="next", </p?per_page=10&page=4>; rel="last"'
+        page = context("https://h/p?per_page=10", ROWS, headers={"Link": links})
+        planned = LinkHeader().plan(page)
+        assert planned is not None
+        assert [r.get_param("page") for r in planned] == ["2", "3", "4"]
+
     @pytest.mark.parametrize(
         "links",
         [

@@ -45,6 +45,9 @@ __all__ = [
     "strategy_to_dict",
 ]
 
+# Where a pagination parameter starts when the first request leaves it out.
+_DEFAULT_POSITION = {"page": 1, "offset": 0, "start": 0, "skip": 0}
+
 # A plan longer than this is not trusted (a bogus total would otherwise queue
 # millions of requests); the paginator then simply goes page by page.
 _MAX_PLAN = 100_000
@@ -389,6 +392,11 @@ class LinkHeader(Strategy):
         here = int_or_none(page.request.get_param(name))
         if here is None and first_link is not None:
             here = int_or_none(PageRequest.from_url(first_link.url).get_param(name))
+        if here is None:
+            # GitHub's first page has no page parameter and no "first" link. Guessing the
+            # usual start is safe: the paginator checks every planned request against the
+            # server's next link and abandons a plan that disagrees.
+            here = _DEFAULT_POSITION.get(name.lower().lstrip("_"))
         if next_value is None or last_value is None or here is None:
             return None
         step = next_value - here

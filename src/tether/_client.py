@@ -63,7 +63,7 @@ from tether._ratelimit import (
     as_limiter,
 )
 from tether._redact import is_sensitive_header, redact_url
-from tether._response import Response, adopt
+from tether._response import Response
 from tether._retry import Retry
 from tether._retry_budget import RetryBudget
 from tether._retry_transport import AsyncRetryTransport, RetryTransport
@@ -542,9 +542,13 @@ class Client(_Shared, httpx2.Client):
         deadline: float | None = None,
     ) -> Response:
         """Send ``request``; per-call options as in :meth:`request`."""
-        self._attach_to_request(request, raise_for_status, retry, deadline)
-        response = adopt(
-            super().send(request, stream=stream, auth=auth, follow_redirects=follow_redirects)
+        if raise_for_status is not None or retry is not None or deadline is not None:
+            self._attach_to_request(request, raise_for_status, retry, deadline)
+        # Every transport of the client is wrapped by the observing layer, which already
+        # made the response a tether Response.
+        response = cast(
+            Response,
+            super().send(request, stream=stream, auth=auth, follow_redirects=follow_redirects),
         )
         if response.status_code >= 400 and self._raises_for(request):
             if stream:
@@ -580,7 +584,15 @@ class Client(_Shared, httpx2.Client):
         * ``retry``: a :class:`tether.Retry` for this call, or ``False`` to send once.
         * ``deadline``: seconds for the whole call, retries and waits included.
         """
-        timeout, extensions = self._per_call(timeout, extensions, raise_for_status, retry, deadline)
+        if not (
+            raise_for_status is None
+            and retry is None
+            and deadline is None
+            and timeout is USE_CLIENT_DEFAULT
+        ):
+            timeout, extensions = self._per_call(
+                timeout, extensions, raise_for_status, retry, deadline
+            )
         return cast(
             Response,
             super().request(
@@ -625,7 +637,15 @@ class Client(_Shared, httpx2.Client):
 
         With ``raise_for_status`` in force an error status raises before the block runs.
         """
-        timeout, extensions = self._per_call(timeout, extensions, raise_for_status, retry, deadline)
+        if not (
+            raise_for_status is None
+            and retry is None
+            and deadline is None
+            and timeout is USE_CLIENT_DEFAULT
+        ):
+            timeout, extensions = self._per_call(
+                timeout, extensions, raise_for_status, retry, deadline
+            )
         with super().stream(
             method,
             url,
@@ -962,6 +982,7 @@ class Client(_Shared, httpx2.Client):
             **request_options,
         )
 
+
 class AsyncClient(_Shared, httpx2.AsyncClient):
     """An :class:`httpx2.AsyncClient` with safe defaults, typed errors and tether's hooks.
 
@@ -1130,9 +1151,15 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         deadline: float | None = None,
     ) -> Response:
         """Send ``request``; per-call options as in :meth:`request`."""
-        self._attach_to_request(request, raise_for_status, retry, deadline)
-        response = adopt(
-            await super().send(request, stream=stream, auth=auth, follow_redirects=follow_redirects)
+        if raise_for_status is not None or retry is not None or deadline is not None:
+            self._attach_to_request(request, raise_for_status, retry, deadline)
+        # Every transport of the client is wrapped by the observing layer, which already
+        # made the response a tether Response.
+        response = cast(
+            Response,
+            await super().send(
+                request, stream=stream, auth=auth, follow_redirects=follow_redirects
+            ),
         )
         if response.status_code >= 400 and self._raises_for(request):
             if stream:
@@ -1168,7 +1195,15 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         * ``retry``: a :class:`tether.Retry` for this call, or ``False`` to send once.
         * ``deadline``: seconds for the whole call, retries and waits included.
         """
-        timeout, extensions = self._per_call(timeout, extensions, raise_for_status, retry, deadline)
+        if not (
+            raise_for_status is None
+            and retry is None
+            and deadline is None
+            and timeout is USE_CLIENT_DEFAULT
+        ):
+            timeout, extensions = self._per_call(
+                timeout, extensions, raise_for_status, retry, deadline
+            )
         return cast(
             Response,
             await super().request(
@@ -1213,7 +1248,15 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
 
         With ``raise_for_status`` in force an error status raises before the block runs.
         """
-        timeout, extensions = self._per_call(timeout, extensions, raise_for_status, retry, deadline)
+        if not (
+            raise_for_status is None
+            and retry is None
+            and deadline is None
+            and timeout is USE_CLIENT_DEFAULT
+        ):
+            timeout, extensions = self._per_call(
+                timeout, extensions, raise_for_status, retry, deadline
+            )
         async with super().stream(
             method,
             url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json as jsonlib
 from typing import Any
 
 import httpx2
@@ -24,7 +25,11 @@ class Response(httpx2.Response):
 
         ``kwargs`` go to :func:`json.loads`, as with httpx2.
         """
-        return parse_json(self, **kwargs)
+        try:
+            return jsonlib.loads(self.content, **kwargs)
+        except ValueError:
+            # The slow path builds the explanation (and raises it).
+            return parse_json(self, **kwargs)
 
     def raise_for_status(self) -> Response:
         """Raise the typed :class:`tether.APIError` subclass for a 4xx/5xx status.

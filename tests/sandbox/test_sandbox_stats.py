@@ -75,3 +75,16 @@ async def test_admin_paths_are_not_counted() -> None:
     assert snapshot["total"] == 1
     stats.clear()
     assert stats.snapshot()["total"] == 0
+
+
+async def test_a_request_running_across_a_clear_is_not_counted_after_it() -> None:
+    stats = Stats()
+
+    async def slow(scope: Scope, receive: Receive, send: Send) -> None:
+        stats.clear()  # a reset while this request is still being answered
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+    await call(StatsMiddleware(slow, stats, ROUTES), "/posts/1")
+    assert stats.snapshot()["total"] == 0
+    stats.record("GET", "/posts/{id}", 200, stats.generation)
+    assert stats.snapshot()["total"] == 1

@@ -33,11 +33,22 @@ class Stats:
         self._lock = threading.Lock()
         self._counts: dict[str, dict[int, int]] = {}
         self._since = time.time()
+        self._generation = 0
 
-    def record(self, method: str, template: str, status: int) -> None:
-        """Count one finished request."""
+    @property
+    def generation(self) -> int:
+        """Changes on every :meth:`clear`; a request notes it when it starts."""
+        return self._generation
+
+    def record(
+        self, method: str, template: str, status: int, generation: int | None = None
+    ) -> None:
+        """Count one request; one that started before the last clear (``generation``) is
+        dropped, so a request still running across a reset never lands in the new counts."""
         key = f"{method} {template}"
         with self._lock:
+            if generation is not None and generation != self._generation:
+                return
             by_status = self._counts.setdefault(key, {})
             by_status[status] = by_status.get(status, 0) + 1
 
@@ -46,6 +57,7 @@ class Stats:
         with self._lock:
             self._counts.clear()
             self._since = time.time()
+            self._generation += 1
 
     def snapshot(self) -> dict[str, Any]:
         """``{"since", "total", "by_status", "routes"}``; status keys are strings (JSON)."""
@@ -100,12 +112,13 @@ class StatsMiddleware:
             await self.app(scope, receive, send)
             return
         recorded = False
+        generation = self.stats.generation
 
         def note(status: int) -> None:
             nonlocal recorded
             if not recorded:
                 recorded = True
-                self.stats.record(scope["method"], self.template(scope), status)
+                self.stats.record(scope["method"], self.template(scope), status, generation)
 
         async def send_and_note(message: Message) -> None:
             # Counted before the response leaves, so a client that reads the stats right

@@ -261,7 +261,7 @@ def test_an_older_response_does_not_overwrite_a_newer_one() -> None:
     assert state.not_before(0.0)[0] == pytest.approx(5.0)
 
 
-def test_refusal_pauses_for_retry_after_else_reset_else_one_second() -> None:
+def test_refusal_pauses_for_retry_after_else_reset_else_not_at_all() -> None:
     state = AdaptiveState()
     adjustment = state.observe(Feedback(refused=True, wait=3.0), 0.0, state.sent(0.0))
     assert adjustment is not None
@@ -271,6 +271,5 @@ def test_refusal_pauses_for_retry_after_else_reset_else_one_second() -> None:
     state.observe(Feedback(reset=7.0, refused=True), 0.0, state.sent(0.0))
     assert state.not_before(0.0)[0] == pytest.approx(7.0)
     state = AdaptiveState()
-    state.observe(Feedback(refused=True), 0.0, state.sent(0.0))
-    assert state.not_before(0.0)[0] == pytest.approx(1.0)
-    assert state.not_before(2.0)[0] == 2.0
+    assert state.observe(Feedback(refused=True), 0.0, state.sent(0.0)) is None
+    assert state.not_before(0.0)[0] == 0.0

@@ -14,6 +14,7 @@ import pytest
 
 import tether
 from tether._ratelimit import MemoryStore
+from tether._ratelimit import _transport as rate_transport
 
 POLICY = {"RateLimit-Policy": '"burst";q=10;w=1', "RateLimit": '"burst";r=9;t=1'}
 
@@ -106,7 +107,11 @@ def test_every_retry_attempt_passes_the_limiter() -> None:
     assert elapsed >= 0.1 - 0.01
 
 
-def test_a_429_pauses_the_next_request_by_retry_after() -> None:
+def test_a_429_pauses_the_next_request_by_retry_after(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rate_transport, "_ANNOUNCE", 0.2)
+    caplog.set_level(logging.INFO, logger="tether.ratelimit")
     answers = iter([429, 200])
 
     def server(request: httpx2.Request) -> httpx2.Response:
@@ -120,6 +125,10 @@ def test_a_429_pauses_the_next_request_by_retry_after() -> None:
         assert client.get("http://api/x").status_code == 429
         assert client.get("http://api/x").status_code == 200
         assert time.monotonic() - start >= 0.3 - 0.01
+    messages = [r.getMessage() for r in caplog.records if r.name == "tether.ratelimit"]
+    assert messages[0] == "pace for api now 0/s: server refused; pausing 0.30s"
+    # Announced before the wait, since a long pause must not look like a hang.
+    assert messages[1].startswith("waiting 0.3s for api (server refused; pausing as asked)")
 
 
 async def test_async_transport_paces_and_reports() -> None:

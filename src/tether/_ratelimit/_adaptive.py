@@ -18,7 +18,9 @@ The rules, each small enough to check by hand:
 2. **Remaining.** When a response says ``r`` remain until ``t``, the client counts what it
    has sent since that request; once the count reaches ``r`` it holds requests until the
    reset instead of letting the server refuse them.
-3. **Refusal.** A 429 pauses the key until ``Retry-After`` (else the reset, else one second).
+3. **Refusal.** A 429 pauses the key until ``Retry-After`` (else the reset). A refusal
+   that names no time pauses nothing: guessing is the retry policy's job (its backoff),
+   and a guessed pause here would only add to it.
 
 The learned pace is only ever an *extra* limit: configured rates always apply as well, so
 the client never goes faster than the user's ceiling whatever a server claims.
@@ -55,7 +57,6 @@ _MARKERS = frozenset(
         "x-ratelimit-limit",
     }
 )
-_DEFAULT_PAUSE = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,9 +220,8 @@ class AdaptiveState:
             while self._pending and self._pending[0][0] <= seq:
                 self._pending.popleft()
         if feedback.refused:
-            wait = feedback.wait if feedback.wait is not None else feedback.reset
-            pause = _DEFAULT_PAUSE if wait is None else wait
-            if now + pause > self._paused_until:
+            pause = feedback.wait if feedback.wait is not None else feedback.reset
+            if pause is not None and now + pause > self._paused_until:
                 self._paused_until = now + pause
                 adjustment = Adjustment(0.0, f"server refused; pausing {pause:.2f}s")
         return adjustment

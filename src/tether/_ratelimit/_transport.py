@@ -27,6 +27,8 @@ from tether._ratelimit._rate import Rate
 __all__ = ["AsyncRateLimitTransport", "RateLimitLike", "RateLimitTransport", "as_limiter"]
 
 _log = logging.getLogger("tether.ratelimit")
+_ANNOUNCE = 1.0
+"""Waits at least this long (seconds) are logged at INFO before they start."""
 
 RateLimitLike = RateLimiter | RateLimit | str | Rate | Sequence[str | Rate] | None
 
@@ -53,6 +55,11 @@ class _Shell:
 
     limiter: RateLimiter
     _hooks: tuple[Hook, ...]
+
+    def _waiting(self, permit: Permit) -> None:
+        # A long wait must not look like a hang: say so before it starts.
+        if permit.wait >= _ANNOUNCE:
+            _log.info("waiting %.1fs for %s (%s)", permit.wait, permit.key, permit.reason)
 
     def _waited(self, permit: Permit) -> None:
         _log.debug("waited %.3fs for %s (%s)", permit.wait, permit.key, permit.reason)
@@ -96,6 +103,7 @@ class RateLimitTransport(_Shell, httpx2.BaseTransport):
         if permit is None:  # pragma: no cover - reserve without max_wait always grants
             raise RuntimeError("rate limiter refused a blocking reservation")
         if permit.wait > 0:
+            self._waiting(permit)
             self.limiter.wait(permit)
             self._waited(permit)
         response = self.transport.handle_request(request)
@@ -127,6 +135,7 @@ class AsyncRateLimitTransport(_Shell, httpx2.AsyncBaseTransport):
         if permit is None:  # pragma: no cover - reserve without max_wait always grants
             raise RuntimeError("rate limiter refused a blocking reservation")
         if permit.wait > 0:
+            self._waiting(permit)
             await self.limiter.await_permit(permit)
             self._waited(permit)
         response = await self.transport.handle_async_request(request)

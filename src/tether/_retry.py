@@ -29,7 +29,7 @@ import dataclasses
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NamedTuple
 
 import httpx2
 
@@ -242,13 +242,13 @@ def classify_error(error: BaseException) -> Kind:
     return "other"
 
 
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """One attempt of a call, as kept in the attempt history.
+class Attempt(NamedTuple):
+    """One attempt of a call, as kept in the attempt history (immutable).
 
     The history is a tuple of these, found on every response under
     ``response.extensions["tether.attempts"]`` and on every error a call raises as
-    ``error.attempts`` (see :func:`tether.attempts_of`).
+    ``error.attempts`` (see :func:`tether.attempts_of`). A named tuple rather than a frozen
+    dataclass because one is built for every request, and this is the cheaper of the two.
     """
 
     number: int
@@ -265,6 +265,7 @@ class Attempt:
     """Seconds chosen to wait after this attempt before the next one; ``None`` if last."""
 
     def describe(self) -> str:
+        """The attempt in words: ``#2 status 503 after 0.012s, waited 0.800s``."""
         outcome = f"status {self.status}" if self.status is not None else self.error
         text = f"#{self.number} {outcome} after {self.elapsed:.3f}s"
         return text if self.wait is None else f"{text}, waited {self.wait:.3f}s"

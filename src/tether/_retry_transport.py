@@ -250,9 +250,7 @@ class _Call:
                 return self._error(RetryBudgetExhausted, message, response, decision.retry_after)
             wait = decision.wait
             last = self._history[-1]
-            self._history[-1] = Attempt(
-                last.number, last.status, last.error, last.started, last.elapsed, wait
-            )
+            self._history[-1] = last._replace(wait=wait)
             if settings.hooks:
                 emit(
                     settings.hooks,

@@ -26,7 +26,7 @@ import httpx2
 from tether._errors import RateLimited
 from tether._hooks import Hook, RequestFinished, RetryGivenUp, RetryScheduled, emit
 from tether._options import call_options
-from tether._redact import redact_url
+from tether._redact import redact_text, redact_url
 from tether._retry import Attempt, Decision, Retry, decide, is_testing
 from tether._retry_budget import RetryBudget
 from tether._retry_errors import (
@@ -213,6 +213,7 @@ class _Call:
             and isinstance(error, httpx2.TimeoutException)
             and self._deadline_at - now <= max(_DEADLINE_SLACK, 0.02 * (self._deadline or 0))
         ):
+            self._give_up(f"deadline: {type(error).__name__}")
             return self._error(DeadlineExceeded, self._deadline_message(), None, None)
         if self.policy is None:
             self._attach(error)
@@ -305,7 +306,7 @@ class _Call:
     def _record(self, now: float, status: int | None, error: Exception | None) -> None:
         start = self._attempt_start
         number = len(self._history) + 1
-        text = None if error is None else f"{type(error).__name__}: {error}"
+        text = None if error is None else f"{type(error).__name__}: {redact_text(str(error))}"
         self._history.append(
             Attempt(number, status, text, start - self._start, now - start, None)
         )

@@ -274,3 +274,26 @@ async def test_async_acquire_awaits_the_pace() -> None:
     for _ in range(5):
         await limiter.aacquire("a")
     assert time.monotonic() - started >= 0.2 - 0.01
+
+
+def test_limiters_sharing_a_store_pace_together_once_both_learned(clock: FakeClock) -> None:
+    store = MemoryStore(clock=clock)
+    one = RateLimiter(RateLimit(), store=store, clock=clock, sleep=clock.sleep)
+    two = RateLimiter(RateLimit(), store=store, clock=clock, sleep=clock.sleep)
+    headers = httpx2.Headers({"RateLimit-Policy": '"p";q=10;w=1'})
+    for limiter in (one, two):
+        plan = limiter.plan_request("GET", "h", None, "/")
+        permit = limiter.reserve(plan)
+        assert permit is not None
+        limiter.observe(permit, 200, headers)
+    plans = [
+        (one, one.plan_request("GET", "h", None, "/")),
+        (two, two.plan_request("GET", "h", None, "/")),
+    ]
+    waits = []
+    for limiter, plan in plans * 2:
+        permit = limiter.reserve(plan)
+        assert permit is not None
+        waits.append(permit.wait)
+    # One learned pace of 9.5/s between them, not 9.5/s each.
+    assert waits == pytest.approx([0.0, 1 / 9.5, 2 / 9.5, 3 / 9.5])

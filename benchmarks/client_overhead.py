@@ -1,0 +1,105 @@
+"""CPU cost per request of tether.Client against a bare httpx2.Client, in the same run.
+
+The clients send the same sequential GETs to the same local sandbox, which runs in a
+separate process (``tether serve``) so that its CPU time is not counted. Each measurement
+is ``time.process_time()`` (this process's CPU, all threads) over a batch of requests.
+Every round runs one batch per client back to back, so a change in machine load hits all
+of them alike; the ratio to httpx2 is taken within each round and its median reported.
+
+Three clients: bare httpx2, tether.Client as configured by default (retry and rate-limit
+layers included), and tether.Client with those two layers switched off, which isolates
+the core client (typed errors, safe JSON, per-call options, logging and hooks layer).
+
+Usage: python benchmarks/client_overhead.py [--requests 300] [--rounds 11]   (under a minute)
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import httpx2
+
+import tether
+
+PATH = "/todos/1"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(url: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            if httpx2.get(f"{url}/_sandbox/health", timeout=1).status_code == 200:
+                return
+        except httpx2.TransportError:
+            time.sleep(0.1)
+    raise SystemExit(f"the sandbox at {url} did not start")
+
+
+def _batch(get: Callable[[str], httpx2.Response], count: int) -> float:
+    """CPU seconds per request over ``count`` sequential GETs (body decoded each time)."""
+    started = time.process_time()
+    for _ in range(count):
+        get(PATH).json()
+    return (time.process_time() - started) / count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300, help="requests per batch")
+    parser.add_argument("--rounds", type=int, default=11, help="batches per client")
+    args = parser.parse_args()
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from tether.cli import main; main()", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_until_up(url, time.monotonic() + 30)
+        clients: dict[str, httpx2.Client] = {
+            "httpx2.Client": httpx2.Client(base_url=url),
+            "tether.Client": tether.Client(base_url=url),
+            "tether.Client(core only)": tether.Client(
+                base_url=url, retry=False, retry_budget=False, rate_limit=False
+            ),
+        }
+        samples: dict[str, list[float]] = {name: [] for name in clients}
+        for client in clients.values():
+            _batch(client.get, 200)  # warm up: connection, caches
+        for _ in range(args.rounds):
+            for name, client in clients.items():
+                samples[name].append(_batch(client.get, args.requests))
+        for client in clients.values():
+            client.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    base = samples["httpx2.Client"]
+    print(f"GET {PATH}: {args.rounds} rounds, one batch of {args.requests} requests per client")
+    print(f"{'client':<26} {'CPU us/request (median)':>24} {'ratio (median of rounds)':>26}")
+    ratios: dict[str, float] = {}
+    for name, values in samples.items():
+        ratios[name] = statistics.median(v / b for v, b in zip(values, base, strict=True))
+        print(f"{name:<26} {statistics.median(values) * 1e6:>24.1f} {ratios[name]:>26.3f}")
+    print(
+        f"overhead ratio tether.Client / httpx2.Client: {ratios['tether.Client']:.3f} "
+        f"(core only: {ratios['tether.Client(core only)']:.3f}; goal <= 1.05)"
+    )
+
+
+if __name__ == "__main__":
+    main()

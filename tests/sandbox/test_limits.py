@@ -42,9 +42,11 @@ def test_rate_parse(text: str, limit: int, period: int, name: str) -> None:
     assert Rate.parse(rate.name) == rate
 
 
-@pytest.mark.parametrize("text", ["", "100", "fast", "0/s", "10/0s", "-1/s", "5/fortnight", "1.5/s"])
+@pytest.mark.parametrize(
+    "text", ["", "100", "fast", "0/s", "10/0s", "-1/s", "5/fortnight", "1.5/s"]
+)
 def test_rate_parse_errors_show_the_accepted_forms(text: str) -> None:
-    with pytest.raises(RateLimitConfigError, match="expected COUNT/UNIT|at least 1"):
+    with pytest.raises(RateLimitConfigError, match=r"expected COUNT/UNIT|at least 1"):
         Rate.parse(text)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -41,12 +40,11 @@ async def test_burst_of_200_gets_exactly_50_per_window_then_429s(
         await client.get("/_sandbox/health")  # not limited: just opens a connection
         # Start right after a window boundary so the first window sees the head of the burst.
         await asyncio.sleep(1 - time.time() % 1 + 0.01)
-        first_window_end = math.floor(time.time()) + 1
         responses = await asyncio.gather(*(client.get("/todos/1") for _ in range(200)))
         by_window: dict[int, Counter[int]] = defaultdict(Counter)
         for response in responses:
             by_window[int(response.headers["x-ratelimit-reset"])][response.status_code] += 1
-        first = by_window[first_window_end]
+        first = by_window[min(by_window)]
         assert sum(first.values()) >= 50, f"the burst was too slow to test: {dict(by_window)}"
         assert first[200] == 50
         for window, counts in by_window.items():

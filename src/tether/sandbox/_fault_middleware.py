@@ -4,9 +4,6 @@ It sits between the rate limiter and the router. Admin routes (``/_sandbox/...``
 untouched. For every other request the :class:`FaultInjector` decides, then this layer
 acts it out: sleep, answer instead of the handler, or run the handler with its response
 captured so that it can be dropped, cut short or dripped out slowly.
-
-The kind of the fault a request met is left in ``scope["state"]["tether.fault"]`` so the
-accounting layer above can tell a dropped connection from a normal answer.
 """
 
 from __future__ import annotations
@@ -29,9 +26,8 @@ from tether.sandbox._faults import (
     TruncateFault,
 )
 
-__all__ = ["FAULT_STATE_KEY", "FaultMiddleware", "is_admin_path"]
+__all__ = ["FaultMiddleware", "is_admin_path"]
 
-FAULT_STATE_KEY = "tether.fault"
 ADMIN_PREFIX = "/_sandbox"
 
 
@@ -106,8 +102,6 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         decision = self.injector.decide(scope["method"], scope["path"])
-        if decision.fired:
-            scope.setdefault("state", {})[FAULT_STATE_KEY] = decision.fired[-1]
         if decision.delay > 0:
             await asyncio.sleep(decision.delay)
         if decision.fault is None:

@@ -127,9 +127,10 @@ def test_configured_rate_is_precise_and_never_bursts(sandbox: SandboxServer) -> 
     assert len(sent) == 152
     achieved = (len(sent) - 1) / (sent[-1] - sent[0])
     assert abs(achieved - 50) / 50 < 0.02, achieved
-    # burst 1: never two requests closer than a small fraction of the 20 ms interval
-    # would allow over any second.
-    assert most_in_any_window(sent, 1.0) <= 51
+    # Burst 1: granted slots never exceed 50 in any second (proved with a fake clock in
+    # test_algorithms); measured send times may carry a thread's scheduling delay, so
+    # allow two late slots. A burst bug (say, burst = limit) would show ~100 here.
+    assert most_in_any_window(sent, 1.0) <= 53
 
 
 def run_workers(sandbox: SandboxServer, kind: str, target: str) -> list[float]:
@@ -159,7 +160,7 @@ def check_shared_rate(sent: list[float], rate: float) -> None:
     # Together they stay within 2% of the shared limit, and use most of it.
     assert achieved <= rate * 1.02, achieved
     assert achieved >= rate * 0.9, achieved
-    assert most_in_any_window(sent, 1.0) <= rate + 2
+    assert most_in_any_window(sent, 1.0) <= rate + 3  # scheduling delay, as above
 
 
 def test_four_processes_share_one_quota_through_sqlite(

@@ -13,6 +13,7 @@ Because they are httpx2 transports they also serve a plain httpx2 client::
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import time
@@ -293,7 +294,7 @@ class _Call:
                 response,
                 asked,
             )
-        if stop == "attempts":
+        if stop == "attempts" and len(self._history) > 1:
             self._give_up(f"{len(self._history)} attempts used, last {decision.reason}")
         if response is not None:
             self._attach(response)
@@ -337,7 +338,9 @@ class _Call:
             except TypeError:
                 outcome.extensions = {**outcome.extensions, ATTEMPTS_KEY: history}
             return
-        outcome.attempts = history  # type: ignore[attr-defined]
+        # An exception class with __slots__ cannot take the attribute; the note remains.
+        with contextlib.suppress(AttributeError):
+            outcome.attempts = history  # type: ignore[attr-defined]
         if len(history) > 1:
             outcome.add_note(_describe(history))
 

@@ -344,3 +344,51 @@ def test_injector_restarts_sequences_on_replace() -> None:
     first = [injector.decide("GET", "/x").fault for _ in range(40)]
     injector.replace(rules)
     assert [injector.decide("GET", "/x").fault for _ in range(40)] == first
+
+
+@given(st.text(max_size=30))
+def test_route_parser_only_raises_config_errors(text: str) -> None:
+    try:
+        pattern = RoutePattern.parse(text)
+    except FaultConfigError:
+        return
+    assert pattern.path.startswith(("/", "*"))
+    assert pattern.matches("GET", "/posts") in (True, False)
+
+
+_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 700), st.floats(-1, 2), st.text(max_size=12)
+)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "kind",
+                "route",
+                "probability",
+                "times",
+                "status",
+                "retry_after",
+                "after",
+                "delay",
+                "fraction",
+                "body",
+                "duration",
+                "chunks",
+                "other",
+            ]
+        ),
+        _VALUES,
+    ),
+    st.sampled_from(["status", "latency", "reset", "truncate", "malformed", "drip"]),
+)
+def test_rule_parser_only_raises_config_errors(spec: dict[str, object], kind: str) -> None:
+    spec.setdefault("kind", kind)
+    try:
+        rule = parse_fault_rule(spec)
+    except FaultConfigError:
+        return
+    assert 0.0 <= rule.probability <= 1.0
+    assert parse_fault_rule(rule.to_dict()) == rule

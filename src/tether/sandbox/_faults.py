@@ -93,7 +93,7 @@ class FaultConfigError(ValueError):
 
 # --------------------------------------------------------------------------- durations
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s)?\s*$")
+_DURATION = re.compile(r"^\s*((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(ms|s)?\s*$")
 
 
 def parse_duration(value: object, *, what: str = "duration") -> float:
@@ -317,16 +317,15 @@ class FaultRule:
             out["body"] = fault.body
             out["after"] = fault.after
         else:
-            out["duration"] = f"{fault.duration:g}s"
+            out["duration"] = f"{fault.duration!r}s"
             out["chunks"] = fault.chunks
         return out
 
 
 def _format_delay(low: float, high: float) -> str:
-    def ms(seconds: float) -> str:
-        return f"{seconds * 1000:.6g}"
-
-    return f"{ms(low)}ms" if low == high else f"{ms(low)}..{ms(high)}ms"
+    # repr() round-trips floats exactly, so a rule read back from GET /_sandbox/faults is
+    # the same rule.
+    return f"{low!r}s" if low == high else f"{low!r}..{high!r}s"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import httpx2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tether.sandbox import SandboxServer
 
@@ -138,3 +141,41 @@ def test_raw_request_with_a_broken_body_length_does_not_crash_the_server(
         sock.recv(1024)
     assert httpx2.get(f"{sandbox.url}/posts/1").status_code == 200
     assert "500" not in sandbox.stats()["by_status"]
+
+
+_PARAM_NAMES = st.sampled_from([
+    "page", "per_page", "_page", "_limit", "_per_page", "offset", "limit", "cursor", "_start",
+    "_end", "_sort", "_order", "q", "userId", "id_gte", "title_like", "id:in", "_embed",
+    "_expand", "body_ne", "x",
+])
+_VALUES = st.one_of(st.integers(-(10**20), 10**20).map(str), st.text(max_size=12))
+
+
+@settings(max_examples=40, deadline=None)
+@given(pairs=st.lists(st.tuples(_PARAM_NAMES, _VALUES), max_size=4),
+       resource=st.sampled_from(["posts", "users", "todos", "users/1/todos"]))
+def test_random_query_strings_never_500(sandbox_server: SandboxServer,
+                                        pairs: list[tuple[str, str]], resource: str) -> None:
+    response = httpx2.get(f"{sandbox_server.url}/{resource}", params=pairs)
+    assert response.status_code in (200, 400), response.text
+    assert isinstance(response.json(), list | dict)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(body=st.one_of(_JSON, st.fixed_dictionaries(
+    {"userId": _JSON, "title": _JSON, "completed": _JSON})))
+def test_random_json_bodies_never_500(sandbox_server: SandboxServer, body: object) -> None:
+    text = json.dumps(body)  # NaN and Infinity included: Python writes them, JSON has none
+    for method, path in (("POST", "/todos"), ("PUT", "/todos/3"), ("PATCH", "/todos/4")):
+        response = httpx2.request(method, f"{sandbox_server.url}{path}", content=text,
+                                  headers={"Content-Type": "application/json"})
+        assert response.status_code in (200, 201, 400, 422), response.text
+    sandbox_server.reset()

@@ -21,7 +21,7 @@ from tether.sandbox._config import (
     MAX_DELAY,
     SandboxConfig,
 )
-from tether.sandbox._connections import AbortableH11Protocol
+from tether.sandbox._connections import AbortableH11Protocol, ConnectionDropError
 from tether.sandbox._data import COUNTS, generate
 from tether.sandbox._faults import (
     FaultConfigError,
@@ -47,6 +47,7 @@ __all__ = [
     "ENV_VARS",
     "MAX_DELAY",
     "AbortableH11Protocol",
+    "ConnectionDropError",
     "FaultConfigError",
     "FaultRule",
     "FaultSet",

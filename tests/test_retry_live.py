@@ -288,7 +288,7 @@ def test_deadline_of_2s_against_a_10s_response_fails_in_about_2s(
     elapsed = time.monotonic() - started
     assert isinstance(outcome, tether.DeadlineExceeded), outcome
     assert isinstance(outcome, httpx2.TimeoutException)
-    assert 1.9 <= elapsed < 2.6
+    assert 1.9 <= elapsed < 2.75
 
 
 def test_deadline_covers_waits_between_attempts(

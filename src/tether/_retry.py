@@ -28,6 +28,7 @@ import contextlib
 import dataclasses
 import math
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Final, Literal, NamedTuple
 
@@ -132,9 +133,9 @@ class Retry:
     max_retry_after: float = 60.0
     """Longest server-requested wait (``Retry-After`` ...) that is honoured; a longer one
     ends retrying with an error carrying ``retry_after``."""
-    statuses: frozenset[int] = RETRY_STATUSES
+    statuses: AbstractSet[int] = RETRY_STATUSES
     """Response statuses worth retrying (for idempotent or keyed requests only)."""
-    methods: frozenset[str] = IDEMPOTENT_METHODS
+    methods: AbstractSet[str] = IDEMPOTENT_METHODS
     """Methods that are safe to repeat after the request may have reached the server."""
     idempotency_key: bool = False
     """Give a POST or PATCH without an ``Idempotency-Key`` a generated one (the same on

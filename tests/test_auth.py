@@ -265,7 +265,7 @@ def test_oauth_token_request_carries_the_call_timeout() -> None:
 
 
 def test_from_env_reads_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("T_KEY", "k-1")
+    monkeypatch.setenv("T_KEY", "k-1\n")
     monkeypatch.setenv("T_USER", "u")
     monkeypatch.setenv("T_PASS", "p")
     monkeypatch.setenv("T_ID", "cid")

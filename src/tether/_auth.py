@@ -34,8 +34,10 @@ __all__ = ["APIKeyAuth", "BasicAuth", "BearerAuth", "OAuth2ClientCredentials"]
 
 
 def _env(variable: str, needed_by: str) -> str:
-    value = os.environ.get(variable, "")
-    if not value.strip():
+    # Surrounding whitespace is dropped: values pasted into .env files or CI settings
+    # often carry a trailing newline, which HTTP would refuse in a header.
+    value = os.environ.get(variable, "").strip()
+    if not value:
         raise MissingCredentialError(variable, needed_by)
     return value
 

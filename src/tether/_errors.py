@@ -211,8 +211,12 @@ def _content_or_empty(response: httpx2.Response) -> bytes:
         return b""
 
 
+_MAX_PARSED_BODY = 1 << 20
+"""Error bodies larger than this (1 MiB) are quoted but not parsed."""
+
+
 def _json_or_none(content: bytes) -> Any:
-    if not content.strip():
+    if len(content) > _MAX_PARSED_BODY or not content.strip():
         return None
     try:
         return json.loads(content)

@@ -322,3 +322,22 @@ def test_bad_arguments_are_refused() -> None:
         RetryTransport(retry=3)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="budget= takes"):
         RetryTransport(budget=0.2)  # type: ignore[arg-type]
+
+
+def test_async_deadline_also_bounds_a_transport_that_ignores_timeouts() -> None:
+    import time
+
+    class Stuck(httpx2.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+            await asyncio.sleep(10)
+            return httpx2.Response(200)
+
+    async def send() -> None:
+        transport = AsyncRetryTransport(Stuck())
+        async with httpx2.AsyncClient(transport=transport) as client:
+            await client.get("http://api.test/x", **options(deadline=0.3))
+
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceeded):
+        asyncio.run(send())
+    assert time.monotonic() - started < 1.0

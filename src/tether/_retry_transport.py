@@ -171,6 +171,12 @@ class _Call:
         self.request.extensions = extensions
         return self.request
 
+    def time_left(self) -> float | None:
+        """Seconds left before the deadline, ``None`` without one."""
+        if self._deadline_at is None:
+            return None
+        return max(0.0, self._deadline_at - self._settings.clock())
+
     def restore(self) -> None:
         """Give the request back its own extensions (the client may send it again)."""
         if self._original_extensions is not None:
@@ -528,7 +534,7 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
             while True:
                 attempt = call.prepare()
                 try:
-                    response = await self.transport.handle_async_request(attempt)
+                    response = await self._send(attempt, call.time_left())
                 except Exception as error:
                     outcome = call.on_error(error)
                     if outcome is None:
@@ -548,6 +554,18 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
                     await anyio.sleep(wait)
         finally:
             call.restore()
+
+    async def _send(self, request: httpx2.Request, time_left: float | None) -> httpx2.Response:
+        if time_left is None:
+            return await self.transport.handle_async_request(request)
+        # The shrunk timeouts bound each network operation; cancellation also bounds a
+        # server that keeps the headers trickling in. A little later than the timeouts, so
+        # they normally fire first and the connection is closed the ordinary way.
+        with anyio.move_on_after(time_left + _DEADLINE_SLACK / 2):
+            return await self.transport.handle_async_request(request)
+        raise httpx2.TimeoutException(
+            "the call's deadline passed while waiting for the response", request=request
+        )
 
     async def aclose(self) -> None:
         await self.transport.aclose()

@@ -27,7 +27,9 @@ def serve(
         Path | None,
         typer.Option(help="SQLite file keeping data across restarts (default: in memory)."),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the generated data.")] = DEFAULT_SEED,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the generated data and of the fault draws.")
+    ] = DEFAULT_SEED,
     token_ttl: Annotated[
         float, typer.Option(help="Lifetime in seconds of OAuth2 access tokens.")
     ] = DEFAULT_TOKEN_TTL,

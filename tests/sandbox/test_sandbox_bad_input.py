@@ -73,6 +73,12 @@ def test_invalid_posts_name_the_field(client: httpx2.Client, body: dict[str, obj
     assert len(client.get("/posts").json()) == 100
 
 
+def test_form_body_gets_a_hint(client: httpx2.Client) -> None:
+    response = client.post("/posts", data={"userId": "1", "title": "t", "body": "b"})
+    assert response.status_code == 400
+    assert "send JSON" in assert_json_4xx(response)["message"]  # type: ignore[operator]
+
+
 def test_invalid_nested_user_field(client: httpx2.Client) -> None:
     response = client.patch("/users/1", json={"address": {"geo": {"lat": 1.5}}})
     assert assert_json_4xx(response)["field"] == "address.geo.lat"

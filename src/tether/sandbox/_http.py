@@ -94,10 +94,12 @@ async def read_json(request: Request) -> tuple[dict[str, Any], bytes]:
     except UnicodeDecodeError:
         raise BodyError(error(400, "the request body is not UTF-8 JSON", field="body")) from None
     except json.JSONDecodeError as exc:
-        raise BodyError(
-            error(400, f"malformed JSON body: {exc.msg} at line {exc.lineno} column {exc.colno}",
-                  field="body")
-        ) from None
+        message = f"malformed JSON body: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        content_type = request.headers.get("content-type", "").split(";")[0].strip()
+        if content_type and "json" not in content_type:
+            # The usual cause: a form post (requests' data=) where JSON (json=) was meant.
+            message += f"; the body was sent as {content_type[:60]}, send JSON instead"
+        raise BodyError(error(400, message, field="body")) from None
     except RecursionError:
         raise BodyError(error(400, "the JSON body is nested too deeply", field="body")) from None
     if not isinstance(value, dict):

@@ -304,3 +304,23 @@ def test_deadline_covers_waits_between_attempts(
     # Two 1 s waits fit in 2.5 s, a third does not: three attempts, then stop at ~2 s.
     assert len(outcome.attempts) == 3
     assert 1.9 <= elapsed < 2.5
+
+
+def test_server_rate_limit_429s_are_waited_out(
+    sandbox: SandboxServer, make_api: Callable[..., Api]
+) -> None:
+    """The sandbox's own limiter answers 429 with Retry-After and RateLimit fields; the
+    retries wait as told, so a burst over the limit still completes, just later. (The
+    client-side limiter, which would learn the pace and avoid the 429s, is off here.)"""
+    api = make_api(retry=tether.Retry(attempts=6), rate_limit=False)
+    with sandbox.limits("5/s"):
+        started = time.monotonic()
+        outcomes = api.calls(10, "GET", "/posts/1", concurrency=1)
+        elapsed = time.monotonic() - started
+    assert all(isinstance(o, httpx2.Response) and o.status_code == 200 for o in outcomes)
+    seen = requests_to(sandbox, "GET /posts/{id}")
+    assert seen.get("429", 0) >= 1
+    waits = [a.wait for o in outcomes for a in tether.attempts_of(o) if a.status == 429]
+    assert waits
+    assert all(w is not None and 0 < w <= 1.0 for w in waits)
+    assert 0.5 <= elapsed < 4.0

@@ -281,6 +281,33 @@ def test_backoff_past_the_deadline_ends_retrying() -> None:
     assert run(policy, status=503, deadline_at=NOW + 2.5).retry
 
 
+@given(
+    status=st.sampled_from(sorted(Retry().statuses)),
+    attempt=st.integers(1, 10),
+    retry_after=st.none() | st.integers(0, 200),
+    deadline=st.none() | st.floats(0.01, 100),
+    draw=st.floats(0, 1, exclude_max=True),
+)
+def test_property_decisions_respect_attempts_caps_and_deadline(
+    status: int, attempt: int, retry_after: int | None, deadline: float | None, draw: float
+) -> None:
+    policy = Retry(attempts=6)
+    headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+    deadline_at = None if deadline is None else NOW + deadline
+    decision = run(
+        policy, status=status, attempt=attempt, headers=headers, deadline_at=deadline_at,
+        rand=draw,
+    )
+    if decision.retry:
+        assert attempt < policy.attempts
+        limit = policy.max_wait if retry_after is None else retry_after
+        assert 0.0 <= decision.wait <= limit <= max(policy.max_wait, policy.max_retry_after)
+        assert deadline_at is None or NOW + decision.wait < deadline_at
+    else:
+        assert decision.stop in {"attempts", "retry_after", "deadline"}
+        assert decision.retry_after == (None if retry_after is None else float(retry_after))
+
+
 # -- testing switch ------------------------------------------------------------------------
 
 

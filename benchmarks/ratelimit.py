@@ -112,8 +112,21 @@ def most_in_any_window(times: list[float], window: float) -> int:
     return best
 
 
-def achieved_rate(url: str, store: Store | None, rate: int, seconds: float) -> tuple[float, int]:
-    """Four threads through one client as fast as the limit lets them; (rate, max in 1 s)."""
+def sustained_rate(times: list[float]) -> float:
+    """Least-squares slope of request number over send time (robust to one late endpoint)."""
+    n = len(times)
+    mean_i, mean_t = (n - 1) / 2, sum(times) / n
+    covariance = sum((i - mean_i) * (t - mean_t) for i, t in enumerate(times))
+    return covariance / sum((t - mean_t) ** 2 for t in times)
+
+
+def achieved_rate(
+    url: str, store: Store | None, rate: int, seconds: float
+) -> tuple[float, float, int]:
+    """Four threads through one client as fast as the limit lets them.
+
+    Returns (n-1)/span, the sustained (least-squares) rate, and the most sends in 1 s.
+    """
     sent: list[float] = []
     lock = threading.Lock()
 
@@ -143,7 +156,8 @@ def achieved_rate(url: str, store: Store | None, rate: int, seconds: float) -> t
         for thread in threads:
             thread.join()
     sent.sort()
-    return (len(sent) - 1) / (sent[-1] - sent[0]), most_in_any_window(sent, 1.0)
+    span_rate = (len(sent) - 1) / (sent[-1] - sent[0])
+    return span_rate, sustained_rate(sent), most_in_any_window(sent, 1.0)
 
 
 def main() -> None:
@@ -194,11 +208,11 @@ def main() -> None:
             if make is None:
                 print(f"  {name:7s} skipped: redis-server is not installed")
                 continue
-            achieved, most = achieved_rate(url, make(), 50, seconds)
-            error = (achieved - 50) / 50
+            achieved, sustained, most = achieved_rate(url, make(), 50, seconds)
             print(
-                f"  {name:7s} {seconds:4.0f} s: {achieved:7.3f}/s  error {error:+.2%}  "
-                f"most in any 1 s: {most} (limit 50, burst 1)"
+                f"  {name:7s} {seconds:4.0f} s: (n-1)/span {achieved:7.3f}/s "
+                f"({(achieved - 50) / 50:+.2%}), sustained {sustained:7.3f}/s "
+                f"({(sustained - 50) / 50:+.2%}), most in any 1 s: {most} (limit 50, burst 1)"
             )
     shutil.rmtree(workdir, ignore_errors=True)
 

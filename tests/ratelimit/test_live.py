@@ -35,6 +35,16 @@ def most_in_any_window(times: list[float], window: float) -> int:
     return best
 
 
+def sustained_rate(times: list[float]) -> float:
+    """Least-squares slope of request number over send time: the rate kept up, which one
+    late first or last request cannot skew the way (n - 1) / span can."""
+    times = sorted(times)
+    n = len(times)
+    mean_i, mean_t = (n - 1) / 2, sum(times) / n
+    covariance = sum((i - mean_i) * (t - mean_t) for i, t in enumerate(times))
+    return covariance / sum((t - mean_t) ** 2 for t in times)
+
+
 def count_429(sandbox: SandboxServer) -> int:
     return int(sandbox.stats()["by_status"].get("429", 0))
 
@@ -125,8 +135,9 @@ def test_configured_rate_is_precise_and_never_bursts(sandbox: SandboxServer) -> 
         for thread in threads:
             thread.join(timeout=30)
     assert len(sent) == 152
-    achieved = (len(sent) - 1) / (sent[-1] - sent[0])
-    assert abs(achieved - 50) / 50 < 0.02, achieved
+    # The sustained rate, not (n-1)/span: one descheduled first or last request on a busy
+    # machine moves the span by a few percent without the limiter being any less exact.
+    assert abs(sustained_rate(sent) - 50) / 50 < 0.02, sustained_rate(sent)
     # Burst 1: granted slots never exceed 50 in any second (proved with a fake clock in
     # test_algorithms); measured send times may carry a thread's scheduling delay, so
     # allow two late slots. A burst bug (say, burst = limit) would show ~100 here.
@@ -156,10 +167,8 @@ def run_workers(sandbox: SandboxServer, kind: str, target: str) -> list[float]:
 
 def check_shared_rate(sent: list[float], rate: float) -> None:
     sent.sort()
-    achieved = (len(sent) - 1) / (sent[-1] - sent[0])
-    # Together they stay within 2% of the shared limit, and use most of it.
-    assert achieved <= rate * 1.02, achieved
-    assert achieved >= rate * 0.9, achieved
+    # Together they stay within 2% of the shared limit, and use it.
+    assert abs(sustained_rate(sent) - rate) / rate < 0.02, sustained_rate(sent)
     assert most_in_any_window(sent, 1.0) <= rate + 3  # scheduling delay, as above
 
 

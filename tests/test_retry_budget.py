@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 
 import pytest
@@ -99,6 +100,43 @@ def test_outage_amplification_is_bounded() -> None:
                 break
             attempts += 1
     assert attempts <= calls * 1.2 + 10
+
+
+def test_successful_retries_are_refunded() -> None:
+    budget = RetryBudget(0.2, min_per_second=0, window=10, clock=FakeClock())
+    for _ in range(10):
+        budget.record_call()
+    assert spend_all(budget) == 2
+    budget.refund()
+    assert budget.available == pytest.approx(1)
+    assert budget.try_spend()
+    assert not budget.try_spend()
+
+
+def test_random_30_percent_failures_fit_the_default_budget() -> None:
+    """Retries that succeed are refunded, so only retries that fail again are charged."""
+    rand = random.Random(7)
+    budget = RetryBudget(clock=FakeClock())
+    exhausted = 0
+    for _ in range(5000):
+        budget.record_call()
+        failed, attempts = rand.random() < 0.3, 1
+        while failed and attempts < 5:
+            if not budget.try_spend():
+                exhausted += 1
+                break
+            attempts += 1
+            failed = rand.random() < 0.3
+            if not failed:
+                budget.refund()
+    assert exhausted == 0
+
+
+def test_refund_never_drives_the_total_below_zero() -> None:
+    budget = RetryBudget(0.0, min_per_second=1, window=10, clock=FakeClock())
+    budget.refund()
+    budget.refund()
+    assert budget.available == 10
 
 
 def test_thread_safety_never_overspends() -> None:

@@ -7,6 +7,13 @@ throttling and Finagle's ``RetryBudget``): within a sliding window, retries may 
 most ``ratio`` times the calls made plus a small floor of ``min_per_second`` per second of
 window, so a quiet client can still retry its occasional failure.
 
+Only *wasted* retries stay charged: a retry that gets an answer the policy accepts is
+refunded. The budget exists to stop a client from multiplying the load on a service that
+is down; a retry that succeeded replaced a failed request rather than piling onto an
+outage. So a service failing 30% of requests at random is ridden out (about 13% of calls
+end up as wasted retries, inside the default 20%), while during a full outage no retry
+succeeds, nothing is refunded, and the extra load stays capped at ``ratio``.
+
 The arithmetic is pure: the clock is injected, nothing sleeps. A lock makes it safe to
 share between threads and between sync and async callers (the critical section never
 awaits, so holding a thread lock inside a coroutine is fine).
@@ -23,7 +30,7 @@ __all__ = ["RetryBudget"]
 
 
 class RetryBudget:
-    """Caps retries at ``ratio`` x calls + ``min_per_second`` x ``window`` within ``window`` s.
+    """Caps wasted retries at ``ratio`` x calls + ``min_per_second`` x ``window`` per ``window`` s.
 
     Example: with the defaults (20%, 1 per second, 10 s), 500 calls in the last ten
     seconds allow 0.2 x 500 + 10 = 110 retries in that time; once spent, a failing call
@@ -108,6 +115,15 @@ class RetryBudget:
             self._retries[slot] += 1
             self._total_retries += 1
             return True
+
+    def refund(self) -> None:
+        """Give back one spent retry because it succeeded (see the module's docstring)."""
+        with self._lock:
+            slot = self._advance()
+            # The retry may have been counted in an older bucket; a slot going negative is
+            # fine because only the total is compared, and it is clamped at zero.
+            self._retries[slot] -= 1
+            self._total_retries = max(0, self._total_retries - 1)
 
     def _allowance(self) -> float:
         return self.ratio * self._total_calls + self.min_per_second * self.window

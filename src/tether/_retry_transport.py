@@ -193,6 +193,9 @@ class _Call:
         self._record(now, status, None)
         if policy is None or status not in policy.statuses:
             # The hot path: nothing to retry, so no parsing and no decision object.
+            if len(self._history) > 1 and self._settings.budget is not None:
+                # The retry worked: it replaced a failure instead of adding load.
+                self._settings.budget.refund()
             self._attach(response)
             return None
         decision = decide(

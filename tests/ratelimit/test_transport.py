@@ -164,3 +164,25 @@ def test_route_scoped_quota_through_the_client() -> None:
         client.get("/search")
     waited = [e for e in events if isinstance(e, tether.RateLimitWaited)]
     assert [(e.key, e.reason) for e in waited] == [("api GET /search*", "GET /search*: 5/s")]
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_a_wait_longer_than_the_deadline_fails_at_once(asynchronous: bool) -> None:
+    limiter = tether.RateLimiter("1/min")
+    transport = httpx2.MockTransport(ok)
+    start = time.monotonic()
+    if asynchronous:
+        async with tether.AsyncClient(transport=transport, rate_limit=limiter) as client:
+            await client.get("http://api/x")
+            with pytest.raises(tether.DeadlineExceeded, match="left of the call's deadline"):
+                await client.get("http://api/x", deadline=2)
+    else:
+        with tether.Client(transport=transport, rate_limit=limiter) as client:
+            client.get("http://api/x")
+            with pytest.raises(tether.DeadlineExceeded, match="left of the call's deadline"):
+                client.get("http://api/x", deadline=2)
+    assert time.monotonic() - start < 1.0
+    # Nothing was spent: with no deadline the next request still gets the next slot.
+    permit = limiter.reserve(limiter.plan_request("GET", "api", None, "/x"), max_wait=60.0)
+    assert permit is not None
+    assert 59.0 < permit.wait <= 60.0

@@ -19,10 +19,12 @@ from collections.abc import Iterable, Sequence
 import httpx2
 
 from tether._hooks import Hook, RateLimitAdjusted, RateLimitWaited, emit
+from tether._options import call_options
 from tether._ratelimit._adaptive import Adjustment
 from tether._ratelimit._config import RateLimit
 from tether._ratelimit._limiter import Permit, RateLimiter
 from tether._ratelimit._rate import Rate
+from tether._retry_errors import DeadlineExceeded
 
 __all__ = ["AsyncRateLimitTransport", "RateLimitLike", "RateLimitTransport", "as_limiter"]
 
@@ -71,6 +73,28 @@ class _Shell:
         if self._hooks:
             emit(self._hooks, RateLimitAdjusted(permit.key, adjustment.rate, adjustment.reason))
 
+    @staticmethod
+    def _time_left(request: httpx2.Request) -> float | None:
+        """What a per-call deadline leaves: the retry layer cuts every phase's timeout to
+        it before each attempt, so the smallest one is the time left."""
+        if call_options(request).deadline is None:
+            return None
+        timeout = request.extensions.get("timeout")
+        if isinstance(timeout, dict):
+            values = [float(v) for v in timeout.values() if isinstance(v, int | float)]
+            if values:
+                return min(values)
+        return call_options(request).deadline
+
+    def _too_long(self, request: httpx2.Request, key: str, left: float) -> Exception:
+        # Waiting past the deadline cannot succeed: fail now, not after the wait.
+        return DeadlineExceeded(
+            f"rate limit for {key} needs a longer wait than the {left:.2f}s left of the "
+            "call's deadline",
+            request=request,
+            attempts=(),
+        )
+
     def _observe(self, permit: Permit, response: httpx2.Response) -> None:
         adjustment = self.limiter.observe(permit, response.status_code, response.headers)
         if adjustment is not None:
@@ -99,9 +123,10 @@ class RateLimitTransport(_Shell, httpx2.BaseTransport):
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         url = request.url
         plan = self.limiter.plan_request(request.method, url.host, url.port, url.path)
-        permit = self.limiter.reserve(plan)
-        if permit is None:  # pragma: no cover - reserve without max_wait always grants
-            raise RuntimeError("rate limiter refused a blocking reservation")
+        left = self._time_left(request)
+        permit = self.limiter.reserve(plan, max_wait=left)
+        if permit is None:
+            raise self._too_long(request, plan.key, left or 0.0)
         if permit.wait > 0:
             self._waiting(permit)
             self.limiter.wait(permit)
@@ -131,9 +156,10 @@ class AsyncRateLimitTransport(_Shell, httpx2.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         url = request.url
         plan = self.limiter.plan_request(request.method, url.host, url.port, url.path)
-        permit = await self.limiter.areserve(plan)
-        if permit is None:  # pragma: no cover - reserve without max_wait always grants
-            raise RuntimeError("rate limiter refused a blocking reservation")
+        left = self._time_left(request)
+        permit = await self.limiter.areserve(plan, max_wait=left)
+        if permit is None:
+            raise self._too_long(request, plan.key, left or 0.0)
         if permit.wait > 0:
             self._waiting(permit)
             await self.limiter.await_permit(permit)

@@ -68,8 +68,8 @@ class RateLimit:
         rates: The ceiling: the client never sends faster than any of these, whatever the
             server says. ``None`` leaves only the server's feedback (when ``adaptive``).
         burst: How many requests may go back to back after an idle spell (GCRA only).
-            Default 1: requests are spaced evenly at the fastest rate. Slower rates in the
-            same list act as quotas (a bucket of their full count).
+            Default 1: requests are spaced evenly at the rate with the shortest period.
+            Rates with longer periods act as quotas (a bucket of their full count).
         algorithm: ``"gcra"`` (even pacing, one number of state per rate) or
             ``"sliding_window"`` (at most N in any window: exact for long windows, state
             grows with N; ``burst`` does not apply).

@@ -89,8 +89,8 @@ class RateLimiter:
     def _limits(self, rates: Sequence[Rate]) -> list[Limit]:
         if self.config.algorithm == "sliding_window":
             return [WindowLimit(rate.limit, rate.period) for rate in rates]
-        # The fastest rate paces (with the configured burst); slower ones are quotas
-        # that may be spent at that pace.
+        # The shortest-period rate paces (with the configured burst); longer ones are
+        # quotas that may be spent at that pace. parse_rates sorts shortest first.
         return [
             GcraLimit(rate.interval, (self.config.burst or 1) if i == 0 else rate.limit)
             for i, rate in enumerate(rates)

@@ -1,5 +1,5 @@
 """The pytest plugin as users meet it: installed through its entry point, in a separate
-pytest run, with the fixture overridden from a conftest; and the demo script."""
+pytest run, with the fixture overridden from a conftest."""
 
 from __future__ import annotations
 
@@ -46,15 +46,3 @@ def test_fixture_in_a_users_project(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
-
-
-def test_demo_prints_real_responses_and_exits() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "demo.py")],
-        capture_output=True, text=True, timeout=120, env={"COLUMNS": "100", "PATH": ""},
-    )
-    assert result.returncode == 0, result.stderr
-    assert "GET /todos/1 -> 200 OK" in result.stdout
-    assert "POST /posts -> 201 Created" in result.stdout
-    assert '"id": 101' in result.stdout
-    assert "sandbox stopped" in result.stdout

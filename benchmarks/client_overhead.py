@@ -18,34 +18,17 @@ Usage: python benchmarks/client_overhead.py [--requests 10] [--rounds 400]   (un
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
+from functools import partial
 
 import httpx2
 
 import tether
+from _harness import interleave, tether_serve
 
 PATH = "/todos/1"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            if httpx2.get(f"{url}/_sandbox/health", timeout=1).status_code == 200:
-                return
-        except httpx2.TransportError:
-            time.sleep(0.1)
-    raise SystemExit(f"the sandbox at {url} did not start")
 
 
 def _batch(get: Callable[[str], httpx2.Response], count: int) -> float:
@@ -62,15 +45,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=400, help="batches per client")
     args = parser.parse_args()
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-c", "from tether.cli import main; main()", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_until_up(url, time.monotonic() + 30)
+    with tether_serve() as url:
         clients: dict[str, httpx2.Client] = {
             "httpx2.Client": httpx2.Client(base_url=url),
             "tether.Client": tether.Client(base_url=url),
@@ -78,17 +53,13 @@ def main() -> None:
                 base_url=url, retry=False, retry_budget=False, rate_limit=False
             ),
         }
-        samples: dict[str, list[float]] = {name: [] for name in clients}
         for client in clients.values():
             _batch(client.get, 200)  # warm up: connection, caches
-        for _ in range(args.rounds):
-            for name, client in clients.items():
-                samples[name].append(_batch(client.get, args.requests))
+        variants = {name: partial(_batch, client.get, args.requests)
+                    for name, client in clients.items()}
+        samples = interleave(variants, args.rounds)
         for client in clients.values():
             client.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
     base = samples["httpx2.Client"]
     print(

@@ -15,45 +15,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import re
-import signal
-import statistics
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import tether
+from _harness import interleave, print_ratios, tether_serve
 
-_URL = re.compile(r"http://127\.0\.0\.1:\d+")
 _EXPECTED = list(range(1, 5001))
-
-
-@contextmanager
-def sandbox(*flags: str) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from tether.cli import main; main()", "serve", "--port", "0",
-         *flags],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert process.stdout is not None
-        match = _URL.search(process.stdout.readline())
-        if not match:
-            raise RuntimeError("the sandbox did not print its URL")
-        yield match.group(0)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _check(ids: list[int]) -> None:
@@ -83,8 +52,8 @@ def async_pull(url: str, params: dict[str, Any], concurrency: int) -> float:
     return asyncio.run(run())
 
 
-def measure(url: str, size: int, rounds: int) -> dict[str, float]:
-    """Median seconds per variant; rounds interleave the variants so drift hits all alike."""
+def measure(url: str, size: int, rounds: int) -> dict[str, list[float]]:
+    """Seconds per pull of each variant, one per round."""
     params = {"page": 1, "per_page": size}
     variants: dict[str, Callable[[], float]] = {
         "async, concurrency=1 (baseline)": lambda: async_pull(url, params, 1),
@@ -93,11 +62,7 @@ def measure(url: str, size: int, rounds: int) -> dict[str, float]:
         "async, concurrency=8": lambda: async_pull(url, params, 8),
     }
     sync_pull(url, params)  # warm-up: imports, the server's caches
-    times: dict[str, list[float]] = {name: [] for name in variants}
-    for _ in range(rounds):
-        for name, pull in variants.items():
-            times[name].append(pull())
-    return {name: statistics.median(values) for name, values in times.items()}
+    return interleave(variants, rounds)
 
 
 def main() -> None:
@@ -113,12 +78,10 @@ def main() -> None:
         f"median of {rounds} rounds; ratio = speed-up over async concurrency=1"
     )
     for label, flags in (("loopback", ()), ("20 ms latency per request", ("--latency", "20ms"))):
-        with sandbox(*flags) as url:
+        with tether_serve(*flags) as url:
             results = measure(url, size, rounds)
-        baseline = results["async, concurrency=1 (baseline)"]
         print(f"\n  {label}")
-        for name, took in results.items():
-            print(f"    {name:<34} {took * 1000:7.0f} ms   {baseline / took:5.2f}")
+        print_ratios(results, "async, concurrency=1 (baseline)", kind="seconds", indent=4)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from tether._pagination._detect import Detection, detect
 from tether._pagination._errors import AmbiguousPaginationError, PaginationError
 from tether._pagination._items import extract_items, get_path
 from tether._pagination._link import Link, find_link, parse_link_header
+from tether._pagination._method import paginate_method
 from tether._pagination._page import Page
 from tether._pagination._request import PageRequest
 from tether._pagination._strategies import (
@@ -54,5 +55,6 @@ __all__ = [
     "extract_items",
     "find_link",
     "get_path",
+    "paginate_method",
     "parse_link_header",
 ]

@@ -21,6 +21,7 @@ from contextlib import aclosing
 from typing import Any
 
 import httpx2
+from httpx2._types import QueryParamTypes
 
 from tether._errors import ConfigurationError
 from tether._pagination._checkpoint import Checkpoint
@@ -45,7 +46,7 @@ def _on_asyncio() -> bool:
     return True
 
 
-class AsyncPaginator(_Base):
+class AsyncPaginator(_Base[httpx2.AsyncClient]):
     """Iterate the items of a paginated endpoint asynchronously; from ``AsyncClient.paginate``.
 
     ``async for`` gives items, :meth:`pages` gives :class:`Page` objects, in order.
@@ -62,10 +63,11 @@ class AsyncPaginator(_Base):
     def __init__(
         self,
         client: httpx2.AsyncClient,
+        /,
         url: httpx2.URL | str | None = None,
         *,
         method: str = "GET",
-        params: Any = None,
+        params: QueryParamTypes | None = None,
         strategy: Strategy | None = None,
         items: str | None = None,
         max_items: int | None = None,
@@ -78,22 +80,13 @@ class AsyncPaginator(_Base):
             raise ConfigurationError(
                 f"paginate(concurrency=...): expected an integer >= 1, got {concurrency!r}"
             )
-        self._client = client
+        super().__init__(
+            client, url, method=method, params=params, strategy=strategy, items=items,
+            max_items=max_items, max_pages=max_pages, checkpoint=checkpoint, **request_options,
+        )
         self._concurrency = concurrency
         self._planning = concurrency > 1
         self._running: set[asyncio.Task[Any]] = set()
-        self._setup(
-            client.request,
-            url,
-            method=method,
-            params=params,
-            strategy=strategy,
-            items=items,
-            max_items=max_items,
-            max_pages=max_pages,
-            checkpoint=checkpoint,
-            options=request_options,
-        )
 
     async def _send(self, request: PageRequest) -> httpx2.Response:
         return await self._client.request(

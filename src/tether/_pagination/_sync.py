@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx2
+from httpx2._types import QueryParamTypes
 
 from tether._errors import ConfigurationError
 from tether._pagination._checkpoint import Checkpoint
@@ -47,28 +48,30 @@ def check_request_options(request: Callable[..., Any], options: dict[str, Any]) 
         )
 
 
-class _Base:
-    _core: PaginationCore
-    _checkpoint: Checkpoint
-    _method: str
-    _options: dict[str, Any]
+_ClientT = TypeVar("_ClientT", httpx2.Client, httpx2.AsyncClient)
 
-    def _setup(
+
+class _Base(Generic[_ClientT]):
+    """What both paginators share: the arguments, the core, the checkpoint and the repr."""
+
+    def __init__(
         self,
-        request: Callable[..., Any],
-        url: httpx2.URL | str | None,
+        client: _ClientT,
+        /,
+        url: httpx2.URL | str | None = None,
         *,
-        method: str,
-        params: Any,
-        strategy: Strategy | None,
-        items: str | None,
-        max_items: int | None,
-        max_pages: int | None,
-        checkpoint: Checkpoint | None,
-        options: dict[str, Any],
+        method: str = "GET",
+        params: QueryParamTypes | None = None,
+        strategy: Strategy | None = None,
+        items: str | None = None,
+        max_items: int | None = None,
+        max_pages: int | None = None,
+        checkpoint: Checkpoint | None = None,
+        **request_options: Any,
     ) -> None:
-        check_request_options(request, options)
+        check_request_options(client.request, request_options)
         first = None if url is None or checkpoint is not None else PageRequest.from_url(url, params)
+        self._client: _ClientT = client
         self._core = PaginationCore(
             first,
             strategy=strategy,
@@ -79,7 +82,7 @@ class _Base:
         )
         self._checkpoint = self._core.start
         self._method = method.upper()
-        self._options = options
+        self._options = request_options
 
     @property
     def checkpoint(self) -> Checkpoint:
@@ -114,7 +117,7 @@ class _Base:
         )
 
 
-class Paginator(_Base):
+class Paginator(_Base[httpx2.Client]):
     """Iterate the items of a paginated endpoint; from ``client.paginate(...)``.
 
     Iterating gives items across all pages; :meth:`pages` gives :class:`Page` objects.
@@ -129,34 +132,6 @@ class Paginator(_Base):
             save(page.items, page.checkpoint)
         pager.detection.reason            # "a bare list, ?offset= and X-Total-Count: 5000"
     """
-
-    def __init__(
-        self,
-        client: httpx2.Client,
-        url: httpx2.URL | str | None = None,
-        *,
-        method: str = "GET",
-        params: Any = None,
-        strategy: Strategy | None = None,
-        items: str | None = None,
-        max_items: int | None = None,
-        max_pages: int | None = None,
-        checkpoint: Checkpoint | None = None,
-        **request_options: Any,
-    ) -> None:
-        self._client = client
-        self._setup(
-            client.request,
-            url,
-            method=method,
-            params=params,
-            strategy=strategy,
-            items=items,
-            max_items=max_items,
-            max_pages=max_pages,
-            checkpoint=checkpoint,
-            options=request_options,
-        )
 
     def _fetch(self) -> Iterator[Page]:
         core = self._core

@@ -167,20 +167,34 @@ def _from_envelope(page: PageContext, items_path: str | None) -> tuple[Strategy,
             pages_path=pages_path,
         )
         return strategy, f"page numbers in the body ({pages_path or 'next'}) and ?{page_param}="
-    offset_param = _first_param(page.request, OFFSET_PARAMS)
     if total_path or header:
-        source = f"body field {total_path!r}" if total_path else f"header {header}"
-        if page_param and not offset_param:
-            numbers = PageNumber(
-                page_param, size_param, total_header=header, total_path=total_path
-            )
-            return numbers, f"?{page_param}= with a total in the {source}"
-        if offset_param and not page_param:
-            limit_param = _first_param(page.request, LIMIT_PARAMS)
-            offsets = OffsetLimit(
-                offset_param, limit_param, total_header=header, total_path=total_path
-            )
-            return offsets, f"?{offset_param}= with a total in the {source}"
+        found = _by_position(page, header, total_path)
+        if found is not None:
+            source = f"body field {total_path!r}" if total_path else f"header {header}"
+            positional, param = found
+            return positional, f"?{param}= with a total in the {source}"
+    return None
+
+
+def _by_position(
+    page: PageContext, header: str | None, total_path: str | None = None
+) -> tuple[Strategy, str] | None:
+    """Page numbers or offsets, whichever one of the two the request carries, and its name.
+
+    Only for a response carrying a total: that is what confirms the server honours it.
+    """
+    page_param = _first_param(page.request, PAGE_PARAMS)
+    offset_param = _first_param(page.request, OFFSET_PARAMS)
+    if page_param and not offset_param:
+        size_param = _first_param(page.request, SIZE_PARAMS)
+        numbers = PageNumber(page_param, size_param, total_header=header, total_path=total_path)
+        return numbers, page_param
+    if offset_param and not page_param:
+        limit_param = _first_param(page.request, LIMIT_PARAMS)
+        offsets = OffsetLimit(
+            offset_param, limit_param, total_header=header, total_path=total_path
+        )
+        return offsets, offset_param
     return None
 
 
@@ -227,31 +241,21 @@ def _choose(page: PageContext, items_path: str | None) -> tuple[Strategy, str]:
         ends = [p for p in NEXT_URL_PATHS + CURSOR_PATHS if get_path(page.body, p) is None]
         if ends:
             return SinglePage(), f"body field {ends[0]!r} is null: no next page"
-        if not page.items:
-            return SinglePage(), "the first page is empty"
-        if page_param or offset_param:
-            raise _ambiguous(
-                page,
-                f"the request has ?{page_param or offset_param}= but the body has no next "
-                "URL, cursor, page count or total to confirm the server honours it",
-            )
-        return SinglePage(), "no Link header and no paging fields in the body"
+        return _unconfirmed(
+            page,
+            page_param or offset_param,
+            "the request has ?{}= but the body has no next URL, cursor, page count or total "
+            "to confirm the server honours it",
+            otherwise="no Link header and no paging fields in the body",
+        )
 
     if page_param and offset_param:
         raise _ambiguous(page, f"the request has both ?{page_param}= and ?{offset_param}=")
     if total is not None:
-        if page_param:
-            size_param = _first_param(page.request, SIZE_PARAMS)
-            return (
-                PageNumber(page_param, size_param, total_header=header),
-                f"a bare list, ?{page_param}= and {header}: {total}",
-            )
-        if offset_param:
-            limit_param = _first_param(page.request, LIMIT_PARAMS)
-            return (
-                OffsetLimit(offset_param, limit_param, total_header=header),
-                f"a bare list, ?{offset_param}= and {header}: {total}",
-            )
+        found = _by_position(page, header)
+        if found is not None:
+            strategy, param = found
+            return strategy, f"a bare list, ?{param}= and {header}: {total}"
         if len(page.items) >= total:
             return SinglePage(), f"all {total} items ({header}) came in the first response"
         raise _ambiguous(
@@ -259,13 +263,27 @@ def _choose(page: PageContext, items_path: str | None) -> tuple[Strategy, str]:
             f"{header} says {total} items but the response has {len(page.items)} and the "
             "request carries no page or offset parameter",
         )
+    return _unconfirmed(
+        page,
+        page_param or offset_param,
+        "the response is a bare list with no Link header and no total, so nothing "
+        "confirms that the server honours ?{}=",
+        otherwise="a bare list with no Link header, total or paging parameter",
+    )
+
+
+def _unconfirmed(
+    page: PageContext, param: str | None, problem: str, *, otherwise: str
+) -> tuple[Strategy, str]:
+    """The end of detection, with no signal of more pages in the response.
+
+    An empty first page, or no paging parameter in the request, means a single page; a
+    paging parameter nothing confirms the server honours is ambiguous (``problem`` names
+    it at ``{}``), since guessing wrong either pulls forever or repeats page one.
+    """
     if not page.items:
         return SinglePage(), "the first page is empty"
-    if page_param or offset_param:
-        raise _ambiguous(
-            page,
-            f"the response is a bare list with no Link header and no total, so nothing "
-            f"confirms that the server honours ?{page_param or offset_param}=",
-        )
-    return SinglePage(), "a bare list with no Link header, total or paging parameter"
+    if param:
+        raise _ambiguous(page, problem.format(param))
+    return SinglePage(), otherwise
 

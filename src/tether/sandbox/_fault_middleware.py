@@ -9,12 +9,12 @@ captured so that it can be dropped, cut short or dripped out slowly.
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tether.sandbox._asgi import passes_through, send_body, send_json
 from tether.sandbox._connections import drop_connection
 from tether.sandbox._faults import (
     DripFault,
@@ -26,14 +26,7 @@ from tether.sandbox._faults import (
     TruncateFault,
 )
 
-__all__ = ["FaultMiddleware", "is_admin_path"]
-
-ADMIN_PREFIX = "/_sandbox"
-
-
-def is_admin_path(path: str) -> bool:
-    """Whether ``path`` is one of the sandbox's own admin routes (never faulted nor limited)."""
-    return path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")
+__all__ = ["FaultMiddleware"]
 
 
 @dataclass(slots=True)
@@ -68,21 +61,6 @@ def _headers_with_length(start: Message, length: int) -> list[tuple[bytes, bytes
     return kept
 
 
-async def _send_json(
-    send: Send, status: int, payload: object, extra: list[tuple[bytes, bytes]]
-) -> None:
-    body = json.dumps(payload).encode()
-    headers = [(b"content-type", b"application/json"), *extra]
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [*headers, (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body, "more_body": False})
-
-
 def _reason(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
@@ -98,7 +76,7 @@ class FaultMiddleware:
         self.injector = injector
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or is_admin_path(scope["path"]):
+        if passes_through(scope):
             await self.app(scope, receive, send)
             return
         decision = self.injector.decide(scope["method"], scope["path"])
@@ -127,20 +105,9 @@ class FaultMiddleware:
                 "fault": "status",
                 "processed": fault.after,
             }
-            await _send_json(send, fault.status, payload, extra)
+            await send_json(send, fault.status, payload, extra)
         elif isinstance(fault, MalformedFault):
-            body = fault.body.encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 200,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body, "more_body": False})
+            await send_body(send, 200, fault.body.encode())
         elif captured is None or captured.start is None:
             # The handler ended without answering; let the server report that as usual.
             return

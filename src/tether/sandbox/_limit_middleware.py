@@ -7,13 +7,12 @@ rate-limit headers. Admin routes (``/_sandbox/...``) are neither counted nor ref
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tether.sandbox._fault_middleware import is_admin_path
+from tether.sandbox._asgi import passes_through, send_json
 from tether.sandbox._limits import RateLimiter, client_key, rate_limit_headers
 
 __all__ = ["RateLimitMiddleware"]
@@ -30,7 +29,7 @@ class RateLimitMiddleware:
         self.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or is_admin_path(scope["path"]) or not self.limiter.rates:
+        if passes_through(scope) or not self.limiter.rates:
             await self.app(scope, receive, send)
             return
         headers = {
@@ -54,19 +53,7 @@ class RateLimitMiddleware:
                 ),
                 "retry_after": decision.retry_after,
             }
-            body = json.dumps(payload).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 429,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                        *extra,
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body, "more_body": False})
+            await send_json(send, 429, payload, extra)
             return
 
         async def send_with_headers(message: Message) -> None:

@@ -42,7 +42,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, ClassVar, Literal, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias, TypeGuard
 
 import yaml
 
@@ -371,6 +371,11 @@ def _probability(value: object, what: str) -> float:
     return number
 
 
+def _is_integer(value: object) -> TypeGuard[int]:
+    # bool is an int subclass, but `times: true` in a rule file is a mistake, not 1.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _boolean(value: object, what: str) -> bool:
     if not isinstance(value, bool):
         raise FaultConfigError(f"{what}: expected true or false, got {value!r}")
@@ -378,13 +383,13 @@ def _boolean(value: object, what: str) -> bool:
 
 
 def _status(value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 100 <= value <= 599:
+    if not _is_integer(value) or not 100 <= value <= 599:
         raise FaultConfigError(f"{what}: status must be an integer from 100 to 599, got {value!r}")
     return value
 
 
 def _retry_after(value: object, what: str) -> str:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if _is_integer(value) and value >= 0:
         return str(value)
     if isinstance(value, str):
         text = value.strip()
@@ -428,7 +433,7 @@ def parse_fault_rule(spec: Mapping[str, Any], *, index: int | None = None) -> Fa
         raise FaultConfigError(f"{where}: {exc}") from None
     probability = _probability(spec.get("probability", 1.0), where)
     times = spec.get("times")
-    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 0):
+    if times is not None and (not _is_integer(times) or times < 0):
         raise FaultConfigError(f"{where}: times must be a whole number >= 0, got {times!r}")
     fault: Fault
     if kind == "status":
@@ -463,7 +468,7 @@ def parse_fault_rule(spec: Mapping[str, Any], *, index: int | None = None) -> Fa
         fault = MalformedFault(body=body, after=_boolean(spec.get("after", False), where))
     else:
         chunks = spec.get("chunks", 10)
-        if isinstance(chunks, bool) or not isinstance(chunks, int) or not 1 <= chunks <= 1000:
+        if not _is_integer(chunks) or not 1 <= chunks <= 1000:
             raise FaultConfigError(f"{where}: chunks must be an integer 1..1000, got {chunks!r}")
         duration = parse_duration(spec.get("duration", "2s"), what=f"{where} duration")
         fault = DripFault(duration=duration, chunks=chunks)
@@ -489,7 +494,7 @@ def parse_fault_set(data: object, *, source: str = "faults") -> FaultSet:
                 f"{source}: unknown key {unknown[0]!r}; expected 'rules' and optionally 'seed'"
             )
         raw_seed = data.get("seed")
-        if raw_seed is not None and (isinstance(raw_seed, bool) or not isinstance(raw_seed, int)):
+        if raw_seed is not None and not _is_integer(raw_seed):
             raise FaultConfigError(f"{source}: seed must be an integer, got {raw_seed!r}")
         seed = raw_seed
         rules_data = data.get("rules", [])
@@ -663,8 +668,7 @@ class FaultInjector:
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self._current = self.configured
-        self._counts = fresh_counts(self.configured.rules)
+        self._put(self.configured)
 
     @property
     def current(self) -> FaultSet:
@@ -680,15 +684,17 @@ class FaultInjector:
     def replace(self, faults: FaultSet) -> None:
         """Put ``faults`` in force and restart every rule's sequence from its first match."""
         with self._lock:
-            self._current = faults
-            self._counts = fresh_counts(faults.rules)
+            self._put(faults)
 
     def restore(self) -> None:
         """Back to the configured rules, with counters and fault tallies cleared."""
         with self._lock:
-            self._current = self.configured
-            self._counts = fresh_counts(self.configured.rules)
+            self._put(self.configured)
             self._injected.clear()
+
+    def _put(self, faults: FaultSet) -> None:
+        self._current = faults
+        self._counts = fresh_counts(faults.rules)
 
     def decide(self, method: str, path: str) -> FaultDecision:
         """The faults this request meets; counts them as injected."""

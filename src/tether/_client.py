@@ -11,16 +11,19 @@ unchanged. What tether adds, shared by the two through :class:`_Shared`:
 * a DEBUG log line and a :class:`~tether.RequestFinished` event per request;
 * ``with_options(...)`` for a configured copy sharing the connection pool.
 
-The transport stack is built in one place, :func:`compose_transport`.
+The keyword arguments shared by many methods are declared once, as ``TypedDict``\\ s taken
+with ``**options: Unpack[...]`` (PEP 692): type checkers and IDEs see every name and type,
+and :func:`_spelled_out` gives each such method a runtime signature naming them too. The
+transport stack is built in one place, :func:`compose_transport`.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import inspect
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any, Literal, Self, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, Self, TypedDict, TypeVar, Unpack, cast
 
 import httpx2
 from httpx2._client import USE_CLIENT_DEFAULT, UseClientDefault
@@ -38,13 +41,12 @@ from httpx2._types import (
     RequestFiles,
     TimeoutTypes,
 )
+from httpx2._utils import URLPattern
 
 from tether._config import (
     DEFAULT_LIMITS,
     DEFAULT_TIMEOUT,
-    UNSET,
     Settings,
-    Unset,
     attach_call_options,
     check_timeout,
     timeout_within_deadline,
@@ -76,37 +78,189 @@ else:
 __all__ = ["AsyncClient", "Client", "compose_transport"]
 
 EventHook = Callable[..., Any]
+_Transport = TypeVar("_Transport", httpx2.BaseTransport, httpx2.AsyncBaseTransport)
+_Function = TypeVar("_Function", bound=Callable[..., Any])
 
 
-@overload
+class _PerCall(TypedDict, total=False):
+    """tether's options for one call, carried to the transports as :class:`CallOptions`."""
+
+    raise_for_status: bool | None
+    """Override the client's ``raise_for_status`` for this call."""
+    retry: Retry | bool | None
+    """A :class:`tether.Retry` for this call, or ``False`` to send it once."""
+    deadline: float | None
+    """Seconds for the whole call, retries and waits included."""
+
+
+class _Sending(TypedDict, total=False):
+    """What every verb takes besides the URL and the body, as in httpx2."""
+
+    params: QueryParamTypes | None
+    headers: HeaderTypes | None
+    cookies: CookieTypes | None
+    follow_redirects: bool | UseClientDefault
+    timeout: TimeoutTypes | UseClientDefault
+    extensions: RequestExtensions | None
+
+
+class _Body(TypedDict, total=False):
+    """A request body, in one of httpx2's forms."""
+
+    content: RequestContent | None
+    data: RequestData | None
+    files: RequestFiles | None
+    json: Any | None
+
+
+class _NoBodyOptions(_Sending, _PerCall, total=False):
+    """Keyword arguments of ``get``, ``options``, ``head`` and ``delete``."""
+
+    auth: AuthTypes | UseClientDefault | None
+
+
+class _BodyOptions(_Body, _Sending, _PerCall, total=False):
+    """Keyword arguments of ``post``, ``put``, ``patch`` and ``query`` (as in httpx2, their
+    ``auth`` cannot be ``None``)."""
+
+    auth: AuthTypes | UseClientDefault
+
+
+class _RequestOptions(_Body, _Sending, _PerCall, total=False):
+    """Keyword arguments of ``request`` and ``stream``."""
+
+    auth: AuthTypes | UseClientDefault | None
+
+
+class _ClientOptions(TypedDict, total=False):
+    """Constructor arguments shared by :class:`Client` and :class:`AsyncClient` (all but the
+    transports, whose kind differs). Defaults in :data:`_CLIENT_DEFAULTS`."""
+
+    auth: AuthTypes | None
+    params: QueryParamTypes | None
+    headers: HeaderTypes | None
+    cookies: CookieTypes | None
+    verify: ssl.SSLContext | str | bool
+    cert: CertTypes | None
+    trust_env: bool
+    http1: bool
+    http2: bool
+    proxy: ProxyTypes | None
+    timeout: TimeoutTypes
+    """Default ``tether``'s 10 s (5 s to connect); ``None`` needs ``allow_no_timeout``."""
+    follow_redirects: bool
+    limits: httpx2.Limits
+    max_redirects: int
+    event_hooks: Mapping[str, list[EventHook]] | None
+    base_url: httpx2.URL | str
+    default_encoding: str | Callable[[bytes], str | None]
+    raise_for_status: bool
+    """Raise typed errors for 4xx/5xx responses (default ``True``)."""
+    hooks: Iterable[Hook]
+    """Callables receiving tether's events."""
+    allow_no_timeout: bool
+    """Permit ``timeout=None``."""
+    retry: Retry | bool
+    """The retry policy (default ``tether.Retry()``); ``False`` sends each request once."""
+    retry_budget: RetryBudget | Literal[False] | None
+    """The budget shared by all calls (a fresh one by default; ``False`` for none)."""
+    rate_limit: RateLimitLike | Literal[False]
+    """Client-side pacing; the default paces by the server's headers only."""
+
+
+class _CopyOptions(TypedDict, total=False):
+    """What :meth:`with_options` may change; a name left out keeps its current value."""
+
+    base_url: httpx2.URL | str
+    headers: HeaderTypes
+    """Merged into the current headers."""
+    params: QueryParamTypes
+    """Merged into the current query parameters."""
+    auth: AuthTypes | None
+    timeout: TimeoutTypes
+    follow_redirects: bool
+    max_redirects: int
+    event_hooks: Mapping[str, list[EventHook]]
+    raise_for_status: bool
+    hooks: Iterable[Hook]
+    allow_no_timeout: bool
+
+
+_CLIENT_DEFAULTS: dict[str, Any] = {
+    "auth": None,
+    "params": None,
+    "headers": None,
+    "cookies": None,
+    "verify": True,
+    "cert": None,
+    "trust_env": True,
+    "http1": True,
+    "http2": False,
+    "proxy": None,
+    "timeout": DEFAULT_TIMEOUT,
+    "follow_redirects": False,
+    "limits": DEFAULT_LIMITS,
+    "max_redirects": DEFAULT_MAX_REDIRECTS,
+    "event_hooks": None,
+    "base_url": "",
+    "default_encoding": "utf-8",
+    "raise_for_status": True,
+    "hooks": (),
+    "allow_no_timeout": False,
+    "retry": True,
+    "retry_budget": None,
+    "rate_limit": None,
+}
+_CALL_DEFAULTS: dict[str, Any] = dict.fromkeys(
+    ("auth", "follow_redirects", "timeout"), USE_CLIENT_DEFAULT
+)
+_NO_BODY_NAMES = frozenset(_NoBodyOptions.__annotations__)
+_COPY_NAMES = frozenset(_CopyOptions.__annotations__)
+
+
+def _spelled_out(
+    options: type, defaults: Mapping[str, Any] = _CALL_DEFAULTS
+) -> Callable[[_Function], _Function]:
+    """Give a method taking ``**options`` a runtime signature that names each option.
+
+    Type checkers read the ``TypedDict``; this is for ``help()`` and
+    :func:`inspect.signature`, with which the paginator checks request options early.
+    """
+
+    def decorate(function: _Function) -> _Function:
+        signature = inspect.signature(function)
+        fixed = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+        named = [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=defaults.get(name),
+                annotation=getattr(annotation, "__forward_arg__", annotation),
+            )
+            for name, annotation in options.__annotations__.items()
+        ]
+        function.__signature__ = signature.replace(parameters=[*fixed, *named])  # type: ignore[attr-defined]
+        return function
+
+    return decorate
+
+
+def _refuse_unknown(method: str, options: Mapping[str, Any], known: frozenset[str]) -> None:
+    """The ``TypeError`` an explicit signature raises for an argument it does not take."""
+    unknown = sorted(options.keys() - known)
+    if unknown:
+        raise TypeError(f"{method}() got an unexpected keyword argument {unknown[0]!r}")
+
+
 def compose_transport(
-    base: httpx2.BaseTransport,
-    settings: Settings,
-    *,
-    asynchronous: Literal[False],
-    retry: Retry | bool = ...,
-    retry_budget: RetryBudget | Literal[False] = ...,
-    rate_limiter: RateLimiter | None = ...,
-) -> httpx2.BaseTransport: ...
-@overload
-def compose_transport(
-    base: httpx2.AsyncBaseTransport,
-    settings: Settings,
-    *,
-    asynchronous: Literal[True],
-    retry: Retry | bool = ...,
-    retry_budget: RetryBudget | Literal[False] = ...,
-    rate_limiter: RateLimiter | None = ...,
-) -> httpx2.AsyncBaseTransport: ...
-def compose_transport(
-    base: httpx2.BaseTransport | httpx2.AsyncBaseTransport,
+    base: _Transport,
     settings: Settings,
     *,
     asynchronous: bool,
     retry: Retry | bool = True,
     retry_budget: RetryBudget | Literal[False] = False,
     rate_limiter: RateLimiter | None = None,
-) -> httpx2.BaseTransport | httpx2.AsyncBaseTransport:
+) -> _Transport:
     """Wrap ``base`` in tether's transport layers; the only place the stack is assembled.
 
     Innermost first: the client-side rate limiter, then retry, so that every attempt a
@@ -115,21 +269,23 @@ def compose_transport(
     so when one is present the observer must not emit ``RequestFinished`` as well.
 
     ``asynchronous`` is explicit because one transport object may serve both kinds of
-    client (``httpx2.MockTransport`` does).
+    client (``httpx2.MockTransport`` does); the result is of the same kind as ``base``.
     """
     # The retry layer is there even with retry=False: a call may still ask for retries
     # (retry=tether.Retry(...)) or a deadline, and it reports each attempt to the hooks.
+    hooks = settings.hooks
+    either: httpx2.BaseTransport | httpx2.AsyncBaseTransport = base
     if asynchronous:
-        inner = cast(httpx2.AsyncBaseTransport, base)
+        inner = cast(httpx2.AsyncBaseTransport, either)
         if rate_limiter is not None:
-            inner = AsyncRateLimitTransport(inner, rate_limit=rate_limiter, hooks=settings.hooks)
-        inner = AsyncRetryTransport(inner, retry=retry, budget=retry_budget, hooks=settings.hooks)
-        return AsyncObservingTransport(inner, settings.hooks, emit_finished=False)
-    stack = cast(httpx2.BaseTransport, base)
+            inner = AsyncRateLimitTransport(inner, rate_limit=rate_limiter, hooks=hooks)
+        inner = AsyncRetryTransport(inner, retry=retry, budget=retry_budget, hooks=hooks)
+        return cast(_Transport, AsyncObservingTransport(inner, hooks, emit_finished=False))
+    stack = cast(httpx2.BaseTransport, either)
     if rate_limiter is not None:
-        stack = RateLimitTransport(stack, rate_limit=rate_limiter, hooks=settings.hooks)
-    stack = RetryTransport(stack, retry=retry, budget=retry_budget, hooks=settings.hooks)
-    return ObservingTransport(stack, settings.hooks, emit_finished=False)
+        stack = RateLimitTransport(stack, rate_limit=rate_limiter, hooks=hooks)
+    stack = RetryTransport(stack, retry=retry, budget=retry_budget, hooks=hooks)
+    return cast(_Transport, ObservingTransport(stack, hooks, emit_finished=False))
 
 
 def _is_https_upgrade(url: httpx2.URL, location: httpx2.URL) -> bool:
@@ -144,33 +300,30 @@ def _is_https_upgrade(url: httpx2.URL, location: httpx2.URL) -> bool:
     )
 
 
-class _Borrowed(httpx2.BaseTransport):
-    """A parent client's transport lent to a ``with_options`` copy: closing it is a no-op."""
+class _Borrowed(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
+    """A parent client's transport lent to a ``with_options`` copy: closing it is a no-op.
 
-    def __init__(self, inner: httpx2.BaseTransport) -> None:
+    One class serves both kinds, as ``httpx2.MockTransport`` does: a copy only calls the
+    methods of its own kind, which is the kind of the transport it borrows.
+    """
+
+    def __init__(self, inner: httpx2.BaseTransport | httpx2.AsyncBaseTransport) -> None:
         self.inner = inner
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        return self.inner.handle_request(request)
+        return cast(httpx2.BaseTransport, self.inner).handle_request(request)
 
-    def __enter__(self) -> _Borrowed:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        return await cast(httpx2.AsyncBaseTransport, self.inner).handle_async_request(request)
+
+    def __enter__(self) -> Self:
+        return self
+
+    async def __aenter__(self) -> Self:
         return self
 
     def close(self) -> None:
         """The pool belongs to the parent client, which closes it."""
-
-
-class _AsyncBorrowed(httpx2.AsyncBaseTransport):
-    """The async twin of :class:`_Borrowed`."""
-
-    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
-        self.inner = inner
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        return await self.inner.handle_async_request(request)
-
-    async def __aenter__(self) -> _AsyncBorrowed:
-        return self
 
     async def aclose(self) -> None:
         """The pool belongs to the parent client, which closes it."""
@@ -180,6 +333,11 @@ class _Shared(BaseClient):
     """Everything the sync and async clients do alike; neither sends nor waits here."""
 
     _tether: Settings
+    _retry: Retry | Literal[False]
+    _retry_budget: RetryBudget | Literal[False]
+    _rate_limiter: RateLimiter | None
+    _base_transport: httpx2.BaseTransport | httpx2.AsyncBaseTransport
+    _base_mounts: dict[URLPattern, httpx2.BaseTransport | httpx2.AsyncBaseTransport | None]
 
     @property
     def raise_for_status(self) -> bool:
@@ -208,9 +366,53 @@ class _Shared(BaseClient):
         (``None`` only when built with ``rate_limit=False``)."""
         return self._rate_limiter
 
+    def _configure(self, options: _ClientOptions) -> dict[str, Any]:
+        """Check and keep tether's constructor arguments; return httpx2's.
+
+        Runs before httpx2's ``__init__``, which assigns the timeout through the checking
+        property below and so needs the settings already in place.
+        """
+        kwargs = {**_CLIENT_DEFAULTS, **options}
+        self._init_retry(kwargs.pop("retry"), kwargs.pop("retry_budget"))
+        self._init_rate_limit(kwargs.pop("rate_limit"))
+        self._tether = Settings(
+            raise_for_status=kwargs.pop("raise_for_status"),
+            hooks=tuple(kwargs.pop("hooks")),
+            allow_no_timeout=kwargs.pop("allow_no_timeout"),
+        )
+        kwargs["timeout"] = check_timeout(
+            kwargs["timeout"], allow_no_timeout=self._tether.allow_no_timeout
+        )
+        return kwargs
+
+    def _compose(
+        self, transport: _Transport, mounts: Mapping[URLPattern, _Transport | None]
+    ) -> tuple[_Transport, dict[URLPattern, _Transport | None]]:
+        """The client's transport and mounts wrapped in tether's stack.
+
+        httpx2 picks the transport or a mounted one per URL; wrapping both puts every route
+        through the same stack. The bare ones are kept for :meth:`with_options`.
+        """
+        self._base_transport = transport
+        self._base_mounts = dict(mounts)
+        asynchronous = isinstance(self, httpx2.AsyncClient)
+
+        def stack(base: _Transport) -> _Transport:
+            return compose_transport(
+                base,
+                self._tether,
+                asynchronous=asynchronous,
+                retry=self._retry,
+                retry_budget=self._retry_budget,
+                rate_limiter=self._rate_limiter,
+            )
+
+        wrapped = {p: None if mounted is None else stack(mounted) for p, mounted in mounts.items()}
+        return stack(transport), wrapped
+
     def _init_rate_limit(self, rate_limit: RateLimitLike | Literal[False]) -> None:
         if rate_limit is False:
-            self._rate_limiter: RateLimiter | None = None
+            self._rate_limiter = None
             return
         try:
             self._rate_limiter = as_limiter(rate_limit)
@@ -236,8 +438,8 @@ class _Shared(BaseClient):
                 f"retry_budget={retry_budget!r}: pass a tether.RetryBudget(...), or False "
                 "for no client-wide limit on retries"
             )
-        self._retry: Retry | Literal[False] = retry
-        self._retry_budget: RetryBudget | Literal[False] = retry_budget
+        self._retry = retry
+        self._retry_budget = retry_budget
 
     @property
     def timeout(self) -> httpx2.Timeout:
@@ -248,23 +450,29 @@ class _Shared(BaseClient):
     def timeout(self, timeout: TimeoutTypes) -> None:
         self._timeout = check_timeout(timeout, allow_no_timeout=self._tether.allow_no_timeout)
 
-    def _per_call(
-        self,
-        timeout: TimeoutTypes | UseClientDefault,
-        extensions: RequestExtensions | None,
-        raise_for_status: bool | None,
-        retry: Retry | bool | None,
-        deadline: float | None,
-    ) -> tuple[TimeoutTypes | UseClientDefault, RequestExtensions | None]:
+    def _httpx2_options(self, options: _RequestOptions) -> dict[str, Any]:
+        """httpx2's keyword arguments for a call given some: tether's options move into the
+        request's extensions, and a per-call timeout is checked like the client's."""
+        kwargs: dict[str, Any] = dict(options)
+        raise_for_status = kwargs.pop("raise_for_status", None)
+        retry = kwargs.pop("retry", None)
+        deadline = kwargs.pop("deadline", None)
+        timeout = kwargs.get("timeout", USE_CLIENT_DEFAULT)
         if not isinstance(timeout, UseClientDefault):
-            timeout = check_timeout(timeout, allow_no_timeout=self._tether.allow_no_timeout)
-        extensions = attach_call_options(
-            extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
-        )
-        if deadline is not None:
-            base = self._timeout if isinstance(timeout, UseClientDefault) else timeout
-            timeout = timeout_within_deadline(httpx2.Timeout(base), deadline)
-        return timeout, extensions
+            timeout = kwargs["timeout"] = check_timeout(
+                timeout, allow_no_timeout=self._tether.allow_no_timeout
+            )
+        if raise_for_status is not None or retry is not None or deadline is not None:
+            kwargs["extensions"] = attach_call_options(
+                kwargs.get("extensions"),
+                raise_for_status=raise_for_status,
+                retry=retry,
+                deadline=deadline,
+            )
+            if deadline is not None:
+                base = self._timeout if isinstance(timeout, UseClientDefault) else timeout
+                kwargs["timeout"] = timeout_within_deadline(httpx2.Timeout(base), deadline)
+        return kwargs
 
     def _attach_to_request(
         self,
@@ -273,14 +481,11 @@ class _Shared(BaseClient):
         retry: Retry | bool | None,
         deadline: float | None,
     ) -> None:
-        if raise_for_status is None and retry is None and deadline is None:
-            return
         current = request.extensions.get(EXTENSION_KEY)
         if isinstance(current, CallOptions):
             # send() arguments win over what build_request()/request() already attached.
-            raise_for_status = (
-                current.raise_for_status if raise_for_status is None else (raise_for_status)
-            )
+            if raise_for_status is None:
+                raise_for_status = current.raise_for_status
             retry = current.retry if retry is None else retry
             deadline = current.deadline if deadline is None else deadline
         request.extensions = dict(
@@ -310,49 +515,31 @@ class _Shared(BaseClient):
             return options.raise_for_status
         return self._tether.raise_for_status
 
-    def _copy_kwargs(
-        self,
-        *,
-        base_url: httpx2.URL | str | Unset,
-        headers: HeaderTypes | Unset,
-        params: QueryParamTypes | Unset,
-        auth: AuthTypes | Unset | None,
-        timeout: TimeoutTypes | Unset,
-        follow_redirects: bool | Unset,
-        max_redirects: int | Unset,
-        event_hooks: Mapping[str, list[EventHook]] | Unset,
-        raise_for_status: bool | Unset,
-        hooks: Iterable[Hook] | Unset,
-        allow_no_timeout: bool | Unset,
-    ) -> dict[str, Any]:
-        merged_headers = httpx2.Headers(self.headers)
-        if not isinstance(headers, Unset):
-            merged_headers.update(headers)
-        merged_params = self.params if isinstance(params, Unset) else self.params.merge(params)
-        changes: dict[str, Any] = {
-            name: value
-            for name, value in (
-                ("raise_for_status", raise_for_status),
-                ("hooks", hooks if isinstance(hooks, Unset) else tuple(hooks)),
-                ("allow_no_timeout", allow_no_timeout),
-            )
-            if not isinstance(value, Unset)
-        }
-        settings = dataclasses.replace(self._tether, **changes)
-        return {
-            "base_url": self.base_url if isinstance(base_url, Unset) else base_url,
-            "headers": merged_headers,
-            "params": merged_params,
+    def with_options(self, **changes: Unpack[_CopyOptions]) -> Self:
+        """A copy of this client with some settings changed; the rest is kept.
+
+        Takes ``base_url``, ``headers``, ``params``, ``auth``, ``timeout``,
+        ``follow_redirects``, ``max_redirects``, ``event_hooks``, ``raise_for_status``,
+        ``hooks`` and ``allow_no_timeout``. ``headers`` and ``params`` are merged into the
+        current ones; ``auth=None`` and ``timeout=None`` mean "none", leaving an argument
+        out means "as now". The copy shares this client's connection pool (closing it
+        leaves the pool open), so it must not outlive this client.
+
+        Example::
+
+            admin = client.with_options(auth=tether.BearerAuth(token), timeout=30)
+            lenient = client.with_options(raise_for_status=False)
+        """
+        _refuse_unknown("with_options", changes, _COPY_NAMES)
+        settings = self._tether
+        kwargs: dict[str, Any] = {
+            "base_url": self.base_url,
             "cookies": self.cookies,
-            "auth": self.auth if isinstance(auth, Unset) else auth,
-            "timeout": self._timeout if isinstance(timeout, Unset) else timeout,
-            "follow_redirects": (
-                self.follow_redirects if isinstance(follow_redirects, Unset) else follow_redirects
-            ),
-            "max_redirects": (
-                self.max_redirects if isinstance(max_redirects, Unset) else max_redirects
-            ),
-            "event_hooks": self.event_hooks if isinstance(event_hooks, Unset) else event_hooks,
+            "auth": self.auth,
+            "timeout": self._timeout,
+            "follow_redirects": self.follow_redirects,
+            "max_redirects": self.max_redirects,
+            "event_hooks": self.event_hooks,
             "trust_env": self.trust_env,
             "default_encoding": self._default_encoding,
             "raise_for_status": settings.raise_for_status,
@@ -363,7 +550,22 @@ class _Shared(BaseClient):
             "retry_budget": self._retry_budget,
             # Copies share the limiter: one quota, one view of the server's headers.
             "rate_limit": self._rate_limiter if self._rate_limiter is not None else False,
+            **changes,
         }
+        headers = httpx2.Headers(self.headers)
+        if "headers" in changes:
+            headers.update(changes["headers"])
+        kwargs["headers"] = headers
+        kwargs["params"] = (
+            self.params.merge(changes["params"]) if "params" in changes else self.params
+        )
+        kwargs["mounts"] = {
+            pattern.pattern: None if mounted is None else _Borrowed(mounted)
+            for pattern, mounted in self._base_mounts.items()
+        }
+        kwargs["transport"] = _Borrowed(self._base_transport)
+        copy: Callable[..., Self] = type(self)
+        return copy(**kwargs)
 
     def __repr__(self) -> str:
         auth = "" if self.auth is None else f" auth={self.auth!r}"
@@ -392,6 +594,9 @@ class Client(_Shared, httpx2.Client):
       clients. The default (``None``) paces only by the server's rate-limit headers, at no
       cost while it sends none; ``False`` switches rate limiting off.
 
+    The default ``timeout`` is 10 s (5 s to connect) and the pool keeps at most 100
+    connections, 20 of them alive for 30 s.
+
     Example::
 
         with tether.Client(base_url="http://127.0.0.1:8000") as client:
@@ -399,136 +604,16 @@ class Client(_Shared, httpx2.Client):
             client.get("/posts/999", raise_for_status=False).status_code  # 404
     """
 
+    @_spelled_out(_ClientOptions, _CLIENT_DEFAULTS)
     def __init__(
         self,
         *,
-        auth: AuthTypes | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        verify: ssl.SSLContext | str | bool = True,
-        cert: CertTypes | None = None,
-        trust_env: bool = True,
-        http1: bool = True,
-        http2: bool = False,
-        proxy: ProxyTypes | None = None,
-        mounts: Mapping[str, httpx2.BaseTransport | None] | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        follow_redirects: bool = False,
-        limits: httpx2.Limits = DEFAULT_LIMITS,
-        max_redirects: int = DEFAULT_MAX_REDIRECTS,
-        event_hooks: Mapping[str, list[EventHook]] | None = None,
-        base_url: httpx2.URL | str = "",
         transport: httpx2.BaseTransport | None = None,
-        default_encoding: str | Callable[[bytes], str | None] = "utf-8",
-        raise_for_status: bool = True,
-        hooks: Iterable[Hook] = (),
-        allow_no_timeout: bool = False,
-        retry: Retry | bool = True,
-        retry_budget: RetryBudget | Literal[False] | None = None,
-        rate_limit: RateLimitLike | Literal[False] = None,
+        mounts: Mapping[str, httpx2.BaseTransport | None] | None = None,
+        **options: Unpack[_ClientOptions],
     ) -> None:
-        self._init_retry(retry, retry_budget)
-        self._init_rate_limit(rate_limit)
-        settings = Settings(
-            raise_for_status=raise_for_status,
-            hooks=tuple(hooks),
-            allow_no_timeout=allow_no_timeout,
-        )
-        super().__init__(
-            auth=auth,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            verify=verify,
-            cert=cert,
-            trust_env=trust_env,
-            http1=http1,
-            http2=http2,
-            proxy=proxy,
-            mounts=mounts,
-            timeout=check_timeout(timeout, allow_no_timeout=allow_no_timeout),
-            follow_redirects=follow_redirects,
-            limits=limits,
-            max_redirects=max_redirects,
-            event_hooks=event_hooks,
-            base_url=base_url,
-            transport=transport,
-            default_encoding=default_encoding,
-        )
-        # httpx2 picks self._transport or a mounted transport per URL; wrapping both puts
-        # every route through the same stack. The bare ones are kept for with_options().
-        self._tether = settings
-        self._base_transport = self._transport
-        self._base_mounts = dict(self._mounts)
-        policy, budget = self._retry, self._retry_budget
-        self._transport = compose_transport(
-            self._transport,
-            settings,
-            asynchronous=False,
-            retry=policy,
-            retry_budget=budget,
-            rate_limiter=self._rate_limiter,
-        )
-        self._mounts = {
-            pattern: None
-            if mounted is None
-            else compose_transport(
-                mounted,
-                settings,
-                asynchronous=False,
-                retry=policy,
-                retry_budget=budget,
-                rate_limiter=self._rate_limiter,
-            )
-            for pattern, mounted in self._mounts.items()
-        }
-
-    def with_options(
-        self,
-        *,
-        base_url: httpx2.URL | str | Unset = UNSET,
-        headers: HeaderTypes | Unset = UNSET,
-        params: QueryParamTypes | Unset = UNSET,
-        auth: AuthTypes | Unset | None = UNSET,
-        timeout: TimeoutTypes | Unset = UNSET,
-        follow_redirects: bool | Unset = UNSET,
-        max_redirects: int | Unset = UNSET,
-        event_hooks: Mapping[str, list[EventHook]] | Unset = UNSET,
-        raise_for_status: bool | Unset = UNSET,
-        hooks: Iterable[Hook] | Unset = UNSET,
-        allow_no_timeout: bool | Unset = UNSET,
-    ) -> Self:
-        """A copy of this client with some settings changed; the rest is kept.
-
-        ``headers`` and ``params`` are merged into the current ones; ``auth=None`` and
-        ``timeout=None`` mean "none", leaving an argument out means "as now". The copy
-        shares this client's connection pool (closing it leaves the pool open), so it must
-        not outlive this client.
-
-        Example::
-
-            admin = client.with_options(auth=tether.BearerAuth(token), timeout=30)
-            lenient = client.with_options(raise_for_status=False)
-        """
-        kwargs = self._copy_kwargs(
-            base_url=base_url,
-            headers=headers,
-            params=params,
-            auth=auth,
-            timeout=timeout,
-            follow_redirects=follow_redirects,
-            max_redirects=max_redirects,
-            event_hooks=event_hooks,
-            raise_for_status=raise_for_status,
-            hooks=hooks,
-            allow_no_timeout=allow_no_timeout,
-        )
-        mounts = {
-            pattern.pattern: None if mounted is None else _Borrowed(mounted)
-            for pattern, mounted in self._base_mounts.items()
-        }
-        return type(self)(transport=_Borrowed(self._base_transport), mounts=mounts, **kwargs)
+        super().__init__(transport=transport, mounts=mounts, **self._configure(options))
+        self._transport, self._mounts = self._compose(self._transport, self._mounts)
 
     def send(
         self,
@@ -546,9 +631,8 @@ class Client(_Shared, httpx2.Client):
             self._attach_to_request(request, raise_for_status, retry, deadline)
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
-        response = cast(
-            Response,
-            super().send(request, stream=stream, auth=auth, follow_redirects=follow_redirects),
+        response = super().send(
+            request, stream=stream, auth=auth, follow_redirects=follow_redirects
         )
         if response.status_code >= 400 and self._raises_for(request):
             if stream:
@@ -556,27 +640,11 @@ class Client(_Shared, httpx2.Client):
                 # the connection, since the caller never gets this response to close.
                 response.read()
             raise error_for_response(response)
-        return response
+        return response  # type: ignore[return-value]
 
+    @_spelled_out(_RequestOptions)
     def request(
-        self,
-        method: str,
-        url: httpx2.URL | str,
-        *,
-        content: RequestContent | None = None,
-        data: RequestData | None = None,
-        files: RequestFiles | None = None,
-        json: Any | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
+        self, method: str, url: httpx2.URL | str, **options: Unpack[_RequestOptions]
     ) -> Response:
         """Build and send a request, as :meth:`httpx2.Client.request`, plus per-call options.
 
@@ -584,364 +652,69 @@ class Client(_Shared, httpx2.Client):
         * ``retry``: a :class:`tether.Retry` for this call, or ``False`` to send once.
         * ``deadline``: seconds for the whole call, retries and waits included.
         """
-        if not (
-            raise_for_status is None
-            and retry is None
-            and deadline is None
-            and timeout is USE_CLIENT_DEFAULT
-        ):
-            timeout, extensions = self._per_call(
-                timeout, extensions, raise_for_status, retry, deadline
-            )
-        return cast(
-            Response,
-            super().request(
-                method,
-                url,
-                content=content,
-                data=data,
-                files=files,
-                json=json,
-                params=params,
-                headers=headers,
-                cookies=cookies,
-                auth=auth,
-                follow_redirects=follow_redirects,
-                timeout=timeout,
-                extensions=extensions,
-            ),
-        )
+        if options:
+            return super().request(method, url, **self._httpx2_options(options))  # type: ignore[return-value]
+        return super().request(method, url)  # type: ignore[return-value]
 
+    @_spelled_out(_RequestOptions)
     @contextmanager
     def stream(
-        self,
-        method: str,
-        url: httpx2.URL | str,
-        *,
-        content: RequestContent | None = None,
-        data: RequestData | None = None,
-        files: RequestFiles | None = None,
-        json: Any | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
+        self, method: str, url: httpx2.URL | str, **options: Unpack[_RequestOptions]
     ) -> Iterator[Response]:
         """Stream the response body, as :meth:`httpx2.Client.stream`, plus per-call options.
 
         With ``raise_for_status`` in force an error status raises before the block runs.
         """
-        if not (
-            raise_for_status is None
-            and retry is None
-            and deadline is None
-            and timeout is USE_CLIENT_DEFAULT
-        ):
-            timeout, extensions = self._per_call(
-                timeout, extensions, raise_for_status, retry, deadline
-            )
-        with super().stream(
-            method,
-            url,
-            content=content,
-            data=data,
-            files=files,
-            json=json,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-        ) as response:
+        with super().stream(method, url, **self._httpx2_options(options)) as response:
             yield cast(Response, response)
 
-    def get(
-        self,
-        url: httpx2.URL | str,
-        *,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_NoBodyOptions)
+    def get(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send a ``GET`` request; arguments as in :meth:`request`."""
-        return self.request(
-            "GET",
-            url,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        if options:
+            _refuse_unknown("get", options, _NO_BODY_NAMES)
+        return self.request("GET", url, **options)
 
-    def options(
-        self,
-        url: httpx2.URL | str,
-        *,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_NoBodyOptions)
+    def options(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send an ``OPTIONS`` request; arguments as in :meth:`request`."""
-        return self.request(
-            "OPTIONS",
-            url,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        if options:
+            _refuse_unknown("options", options, _NO_BODY_NAMES)
+        return self.request("OPTIONS", url, **options)
 
-    def head(
-        self,
-        url: httpx2.URL | str,
-        *,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_NoBodyOptions)
+    def head(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send a ``HEAD`` request; arguments as in :meth:`request`."""
-        return self.request(
-            "HEAD",
-            url,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        if options:
+            _refuse_unknown("head", options, _NO_BODY_NAMES)
+        return self.request("HEAD", url, **options)
 
-    def delete(
-        self,
-        url: httpx2.URL | str,
-        *,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_NoBodyOptions)
+    def delete(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send a ``DELETE`` request; arguments as in :meth:`request`."""
-        return self.request(
-            "DELETE",
-            url,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        if options:
+            _refuse_unknown("delete", options, _NO_BODY_NAMES)
+        return self.request("DELETE", url, **options)
 
-    def post(
-        self,
-        url: httpx2.URL | str,
-        *,
-        content: RequestContent | None = None,
-        data: RequestData | None = None,
-        files: RequestFiles | None = None,
-        json: Any | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_BodyOptions)
+    def post(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``POST`` request; arguments as in :meth:`request`."""
-        return self.request(
-            "POST",
-            url,
-            content=content,
-            data=data,
-            files=files,
-            json=json,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        return self.request("POST", url, **options)
 
-    def put(
-        self,
-        url: httpx2.URL | str,
-        *,
-        content: RequestContent | None = None,
-        data: RequestData | None = None,
-        files: RequestFiles | None = None,
-        json: Any | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_BodyOptions)
+    def put(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``PUT`` request; arguments as in :meth:`request`."""
-        return self.request(
-            "PUT",
-            url,
-            content=content,
-            data=data,
-            files=files,
-            json=json,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        return self.request("PUT", url, **options)
 
-    def patch(
-        self,
-        url: httpx2.URL | str,
-        *,
-        content: RequestContent | None = None,
-        data: RequestData | None = None,
-        files: RequestFiles | None = None,
-        json: Any | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_BodyOptions)
+    def patch(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``PATCH`` request; arguments as in :meth:`request`."""
-        return self.request(
-            "PATCH",
-            url,
-            content=content,
-            data=data,
-            files=files,
-            json=json,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        return self.request("PATCH", url, **options)
 
-    def query(
-        self,
-        url: httpx2.URL | str,
-        *,
-        content: RequestContent | None = None,
-        data: RequestData | None = None,
-        files: RequestFiles | None = None,
-        json: Any | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_BodyOptions)
+    def query(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``QUERY`` request; arguments as in :meth:`request`."""
-        return self.request(
-            "QUERY",
-            url,
-            content=content,
-            data=data,
-            files=files,
-            json=json,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        return self.request("QUERY", url, **options)
 
     def paginate(
         self,
@@ -986,20 +759,9 @@ class Client(_Shared, httpx2.Client):
 class AsyncClient(_Shared, httpx2.AsyncClient):
     """An :class:`httpx2.AsyncClient` with safe defaults, typed errors and tether's hooks.
 
-    Takes every argument of :class:`httpx2.AsyncClient`, plus:
-
-    * ``raise_for_status`` (default ``True``): raise :class:`tether.APIError` subclasses
-      for 4xx/5xx responses; each call may override it.
-    * ``hooks``: callables receiving :data:`tether.Event` objects.
-    * ``allow_no_timeout``: permit ``timeout=None`` (refused otherwise).
-    * ``retry`` (default ``tether.Retry()``): the retry policy; ``False`` sends each
-      request once unless a call passes its own ``retry=``.
-    * ``retry_budget``: the :class:`tether.RetryBudget` shared by all calls (a fresh one
-      by default; pass one object to several clients to share it, ``False`` for none).
-    * ``rate_limit``: client-side pacing: ``"5/s"``, ``["10/s", "500/h"]``, a
-      :class:`tether.RateLimit` or a :class:`tether.RateLimiter` shared with other
-      clients. The default (``None``) paces only by the server's rate-limit headers, at no
-      cost while it sends none; ``False`` switches rate limiting off.
+    The async twin of :class:`Client`: every argument of :class:`httpx2.AsyncClient`, plus
+    tether's ``raise_for_status``, ``hooks``, ``allow_no_timeout``, ``retry``,
+    ``retry_budget`` and ``rate_limit``, with the same meaning and defaults.
 
     Example::
 
@@ -1008,136 +770,16 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             (await client.get("/posts/999", raise_for_status=False)).status_code  # 404
     """
 
+    @_spelled_out(_ClientOptions, _CLIENT_DEFAULTS)
     def __init__(
         self,
         *,
-        auth: AuthTypes | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        verify: ssl.SSLContext | str | bool = True,
-        cert: CertTypes | None = None,
-        trust_env: bool = True,
-        http1: bool = True,
-        http2: bool = False,
-        proxy: ProxyTypes | None = None,
-        mounts: Mapping[str, httpx2.AsyncBaseTransport | None] | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        follow_redirects: bool = False,
-        limits: httpx2.Limits = DEFAULT_LIMITS,
-        max_redirects: int = DEFAULT_MAX_REDIRECTS,
-        event_hooks: Mapping[str, list[EventHook]] | None = None,
-        base_url: httpx2.URL | str = "",
         transport: httpx2.AsyncBaseTransport | None = None,
-        default_encoding: str | Callable[[bytes], str | None] = "utf-8",
-        raise_for_status: bool = True,
-        hooks: Iterable[Hook] = (),
-        allow_no_timeout: bool = False,
-        retry: Retry | bool = True,
-        retry_budget: RetryBudget | Literal[False] | None = None,
-        rate_limit: RateLimitLike | Literal[False] = None,
+        mounts: Mapping[str, httpx2.AsyncBaseTransport | None] | None = None,
+        **options: Unpack[_ClientOptions],
     ) -> None:
-        self._init_retry(retry, retry_budget)
-        self._init_rate_limit(rate_limit)
-        settings = Settings(
-            raise_for_status=raise_for_status,
-            hooks=tuple(hooks),
-            allow_no_timeout=allow_no_timeout,
-        )
-        super().__init__(
-            auth=auth,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            verify=verify,
-            cert=cert,
-            trust_env=trust_env,
-            http1=http1,
-            http2=http2,
-            proxy=proxy,
-            mounts=mounts,
-            timeout=check_timeout(timeout, allow_no_timeout=allow_no_timeout),
-            follow_redirects=follow_redirects,
-            limits=limits,
-            max_redirects=max_redirects,
-            event_hooks=event_hooks,
-            base_url=base_url,
-            transport=transport,
-            default_encoding=default_encoding,
-        )
-        # httpx2 picks self._transport or a mounted transport per URL; wrapping both puts
-        # every route through the same stack. The bare ones are kept for with_options().
-        self._tether = settings
-        self._base_transport = self._transport
-        self._base_mounts = dict(self._mounts)
-        policy, budget = self._retry, self._retry_budget
-        self._transport = compose_transport(
-            self._transport,
-            settings,
-            asynchronous=True,
-            retry=policy,
-            retry_budget=budget,
-            rate_limiter=self._rate_limiter,
-        )
-        self._mounts = {
-            pattern: None
-            if mounted is None
-            else compose_transport(
-                mounted,
-                settings,
-                asynchronous=True,
-                retry=policy,
-                retry_budget=budget,
-                rate_limiter=self._rate_limiter,
-            )
-            for pattern, mounted in self._mounts.items()
-        }
-
-    def with_options(
-        self,
-        *,
-        base_url: httpx2.URL | str | Unset = UNSET,
-        headers: HeaderTypes | Unset = UNSET,
-        params: QueryParamTypes | Unset = UNSET,
-        auth: AuthTypes | Unset | None = UNSET,
-        timeout: TimeoutTypes | Unset = UNSET,
-        follow_redirects: bool | Unset = UNSET,
-        max_redirects: int | Unset = UNSET,
-        event_hooks: Mapping[str, list[EventHook]] | Unset = UNSET,
-        raise_for_status: bool | Unset = UNSET,
-        hooks: Iterable[Hook] | Unset = UNSET,
-        allow_no_timeout: bool | Unset = UNSET,
-    ) -> Self:
-        """A copy of this client with some settings changed; the rest is kept.
-
-        ``headers`` and ``params`` are merged into the current ones; ``auth=None`` and
-        ``timeout=None`` mean "none", leaving an argument out means "as now". The copy
-        shares this client's connection pool (closing it leaves the pool open), so it must
-        not outlive this client.
-
-        Example::
-
-            admin = client.with_options(auth=tether.BearerAuth(token), timeout=30)
-            lenient = client.with_options(raise_for_status=False)
-        """
-        kwargs = self._copy_kwargs(
-            base_url=base_url,
-            headers=headers,
-            params=params,
-            auth=auth,
-            timeout=timeout,
-            follow_redirects=follow_redirects,
-            max_redirects=max_redirects,
-            event_hooks=event_hooks,
-            raise_for_status=raise_for_status,
-            hooks=hooks,
-            allow_no_timeout=allow_no_timeout,
-        )
-        mounts = {
-            pattern.pattern: None if mounted is None else _AsyncBorrowed(mounted)
-            for pattern, mounted in self._base_mounts.items()
-        }
-        return type(self)(transport=_AsyncBorrowed(self._base_transport), mounts=mounts, **kwargs)
+        super().__init__(transport=transport, mounts=mounts, **self._configure(options))
+        self._transport, self._mounts = self._compose(self._transport, self._mounts)
 
     async def send(
         self,
@@ -1155,11 +797,8 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             self._attach_to_request(request, raise_for_status, retry, deadline)
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
-        response = cast(
-            Response,
-            await super().send(
-                request, stream=stream, auth=auth, follow_redirects=follow_redirects
-            ),
+        response = await super().send(
+            request, stream=stream, auth=auth, follow_redirects=follow_redirects
         )
         if response.status_code >= 400 and self._raises_for(request):
             if stream:
@@ -1167,27 +806,11 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
                 # the connection, since the caller never gets this response to close.
                 await response.aread()
             raise error_for_response(response)
-        return response
+        return response  # type: ignore[return-value]
 
+    @_spelled_out(_RequestOptions)
     async def request(
-        self,
-        method: str,
-        url: httpx2.URL | str,
-        *,
-        content: RequestContent | None = None,
-        data: RequestData | None = None,
-        files: RequestFiles | None = None,
-        json: Any | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,  # noqa: ASYNC109
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
+        self, method: str, url: httpx2.URL | str, **options: Unpack[_RequestOptions]
     ) -> Response:
         """Build and send a request, as :meth:`httpx2.AsyncClient.request`, plus per-call options.
 
@@ -1195,364 +818,69 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         * ``retry``: a :class:`tether.Retry` for this call, or ``False`` to send once.
         * ``deadline``: seconds for the whole call, retries and waits included.
         """
-        if not (
-            raise_for_status is None
-            and retry is None
-            and deadline is None
-            and timeout is USE_CLIENT_DEFAULT
-        ):
-            timeout, extensions = self._per_call(
-                timeout, extensions, raise_for_status, retry, deadline
-            )
-        return cast(
-            Response,
-            await super().request(
-                method,
-                url,
-                content=content,
-                data=data,
-                files=files,
-                json=json,
-                params=params,
-                headers=headers,
-                cookies=cookies,
-                auth=auth,
-                follow_redirects=follow_redirects,
-                timeout=timeout,
-                extensions=extensions,
-            ),
-        )
+        if options:
+            return await super().request(method, url, **self._httpx2_options(options))  # type: ignore[return-value]
+        return await super().request(method, url)  # type: ignore[return-value]
 
+    @_spelled_out(_RequestOptions)
     @asynccontextmanager
     async def stream(
-        self,
-        method: str,
-        url: httpx2.URL | str,
-        *,
-        content: RequestContent | None = None,
-        data: RequestData | None = None,
-        files: RequestFiles | None = None,
-        json: Any | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,  # noqa: ASYNC109
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
+        self, method: str, url: httpx2.URL | str, **options: Unpack[_RequestOptions]
     ) -> AsyncIterator[Response]:
         """Stream the response body, as :meth:`httpx2.AsyncClient.stream`, plus per-call options.
 
         With ``raise_for_status`` in force an error status raises before the block runs.
         """
-        if not (
-            raise_for_status is None
-            and retry is None
-            and deadline is None
-            and timeout is USE_CLIENT_DEFAULT
-        ):
-            timeout, extensions = self._per_call(
-                timeout, extensions, raise_for_status, retry, deadline
-            )
-        async with super().stream(
-            method,
-            url,
-            content=content,
-            data=data,
-            files=files,
-            json=json,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-        ) as response:
+        async with super().stream(method, url, **self._httpx2_options(options)) as response:
             yield cast(Response, response)
 
-    async def get(
-        self,
-        url: httpx2.URL | str,
-        *,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,  # noqa: ASYNC109
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_NoBodyOptions)
+    async def get(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send a ``GET`` request; arguments as in :meth:`request`."""
-        return await self.request(
-            "GET",
-            url,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        if options:
+            _refuse_unknown("get", options, _NO_BODY_NAMES)
+        return await self.request("GET", url, **options)
 
-    async def options(
-        self,
-        url: httpx2.URL | str,
-        *,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,  # noqa: ASYNC109
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_NoBodyOptions)
+    async def options(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send an ``OPTIONS`` request; arguments as in :meth:`request`."""
-        return await self.request(
-            "OPTIONS",
-            url,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        if options:
+            _refuse_unknown("options", options, _NO_BODY_NAMES)
+        return await self.request("OPTIONS", url, **options)
 
-    async def head(
-        self,
-        url: httpx2.URL | str,
-        *,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,  # noqa: ASYNC109
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_NoBodyOptions)
+    async def head(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send a ``HEAD`` request; arguments as in :meth:`request`."""
-        return await self.request(
-            "HEAD",
-            url,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        if options:
+            _refuse_unknown("head", options, _NO_BODY_NAMES)
+        return await self.request("HEAD", url, **options)
 
-    async def delete(
-        self,
-        url: httpx2.URL | str,
-        *,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,  # noqa: ASYNC109
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_NoBodyOptions)
+    async def delete(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send a ``DELETE`` request; arguments as in :meth:`request`."""
-        return await self.request(
-            "DELETE",
-            url,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        if options:
+            _refuse_unknown("delete", options, _NO_BODY_NAMES)
+        return await self.request("DELETE", url, **options)
 
-    async def post(
-        self,
-        url: httpx2.URL | str,
-        *,
-        content: RequestContent | None = None,
-        data: RequestData | None = None,
-        files: RequestFiles | None = None,
-        json: Any | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,  # noqa: ASYNC109
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_BodyOptions)
+    async def post(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``POST`` request; arguments as in :meth:`request`."""
-        return await self.request(
-            "POST",
-            url,
-            content=content,
-            data=data,
-            files=files,
-            json=json,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        return await self.request("POST", url, **options)
 
-    async def put(
-        self,
-        url: httpx2.URL | str,
-        *,
-        content: RequestContent | None = None,
-        data: RequestData | None = None,
-        files: RequestFiles | None = None,
-        json: Any | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,  # noqa: ASYNC109
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_BodyOptions)
+    async def put(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``PUT`` request; arguments as in :meth:`request`."""
-        return await self.request(
-            "PUT",
-            url,
-            content=content,
-            data=data,
-            files=files,
-            json=json,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        return await self.request("PUT", url, **options)
 
-    async def patch(
-        self,
-        url: httpx2.URL | str,
-        *,
-        content: RequestContent | None = None,
-        data: RequestData | None = None,
-        files: RequestFiles | None = None,
-        json: Any | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,  # noqa: ASYNC109
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_BodyOptions)
+    async def patch(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``PATCH`` request; arguments as in :meth:`request`."""
-        return await self.request(
-            "PATCH",
-            url,
-            content=content,
-            data=data,
-            files=files,
-            json=json,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        return await self.request("PATCH", url, **options)
 
-    async def query(
-        self,
-        url: httpx2.URL | str,
-        *,
-        content: RequestContent | None = None,
-        data: RequestData | None = None,
-        files: RequestFiles | None = None,
-        json: Any | None = None,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,  # noqa: ASYNC109
-        extensions: RequestExtensions | None = None,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
-    ) -> Response:
+    @_spelled_out(_BodyOptions)
+    async def query(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``QUERY`` request; arguments as in :meth:`request`."""
-        return await self.request(
-            "QUERY",
-            url,
-            content=content,
-            data=data,
-            files=files,
-            json=json,
-            params=params,
-            headers=headers,
-            cookies=cookies,
-            auth=auth,
-            follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
-        )
+        return await self.request("QUERY", url, **options)
 
     def paginate(
         self,

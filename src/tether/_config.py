@@ -6,7 +6,6 @@ they only differ in how they wait and send.
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,9 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_TIMEOUT",
-    "UNSET",
     "Settings",
-    "Unset",
     "attach_call_options",
     "check_timeout",
 ]
@@ -39,19 +36,6 @@ DEFAULT_LIMITS: Final = httpx2.Limits(
 )
 """At most 100 connections; 20 kept alive for 30 s (httpx2 keeps them 5 s, which drops
 connections between the bursts typical of API clients)."""
-
-
-class Unset(enum.Enum):
-    """Type of :data:`UNSET`: "argument not passed", distinct from ``None``."""
-
-    UNSET = "UNSET"
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Final = Unset.UNSET
-"""Marks an argument that was not passed, where ``None`` has a meaning of its own."""
 
 
 @dataclass(frozen=True, slots=True)

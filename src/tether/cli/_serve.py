@@ -6,7 +6,7 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,6 +17,11 @@ from tether.sandbox._faults import FaultConfigError, fault_set_from_options
 from tether.sandbox._limits import RateLimitConfigError, parse_rates
 
 __all__ = ["serve"]
+
+
+def _from_env(field: str, help: str) -> Any:
+    """A credential option that may also come from the variable ``ENV_VARS[field]``."""
+    return typer.Option(envvar=ENV_VARS[field], help=help)
 
 
 @app.command()
@@ -33,25 +38,13 @@ def serve(
     token_ttl: Annotated[
         float, typer.Option(help="Lifetime in seconds of OAuth2 access tokens.")
     ] = DEFAULT_TOKEN_TTL,
-    api_key: Annotated[
-        str | None, typer.Option(envvar=ENV_VARS["api_key"], help="Key for X-API-Key.")
-    ] = None,
-    token: Annotated[
-        str | None,
-        typer.Option(envvar=ENV_VARS["bearer_token"], help="Static Bearer token."),
-    ] = None,
-    username: Annotated[
-        str | None, typer.Option(envvar=ENV_VARS["username"], help="HTTP Basic user name.")
-    ] = None,
-    password: Annotated[
-        str | None, typer.Option(envvar=ENV_VARS["password"], help="HTTP Basic password.")
-    ] = None,
-    client_id: Annotated[
-        str | None, typer.Option(envvar=ENV_VARS["client_id"], help="OAuth2 client id.")
-    ] = None,
+    api_key: Annotated[str | None, _from_env("api_key", "Key for X-API-Key.")] = None,
+    token: Annotated[str | None, _from_env("bearer_token", "Static Bearer token.")] = None,
+    username: Annotated[str | None, _from_env("username", "HTTP Basic user name.")] = None,
+    password: Annotated[str | None, _from_env("password", "HTTP Basic password.")] = None,
+    client_id: Annotated[str | None, _from_env("client_id", "OAuth2 client id.")] = None,
     client_secret: Annotated[
-        str | None,
-        typer.Option(envvar=ENV_VARS["client_secret"], help="OAuth2 client secret."),
+        str | None, _from_env("client_secret", "OAuth2 client secret.")
     ] = None,
     fail_rate: Annotated[
         float | None,

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import re
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx2
 import pytest
@@ -19,44 +13,18 @@ from typer.testing import CliRunner
 import tether.cli._serve  # noqa: F401  (importing it registers the command on the app)
 from tether.cli._app import app
 
-_URL = re.compile(r"http://127\.0\.0\.1:\d+")
+if TYPE_CHECKING:
+    from conftest import TetherServe
 
-
-@contextmanager
-def tether_serve(*args: str) -> Iterator[tuple[str, str]]:
-    """Run ``tether serve --port 0 ...``; yield its URL and the line describing faults."""
-    command = [sys.executable, "-c", "from tether.cli import main; main()", "serve"]
-    process = subprocess.Popen(
-        [*command, "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        match = _URL.search(first)
-        assert match, f"tether serve printed {first!r}"
-        yield match.group(0), process.stdout.readline()
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    assert process.returncode == 0
-
-
-def test_rule_file_latency_and_rate_limits(tmp_path: Path) -> None:
+def test_rule_file_latency_and_rate_limits(tmp_path: Path, tether_serve: TetherServe) -> None:
     drill = tmp_path / "drill.yaml"
     drill.write_text(
         "seed: 7\nrules:\n"
         "  - {route: 'GET /todos*', kind: status, status: 502, retry_after: 2}\n"
     )
     flags = ["--faults", str(drill), "--latency", "150ms"]
-    with tether_serve(*flags, "--rate-limit", "3/min", "--rate-limit", "100/h") as (url, line):
+    with tether_serve(*flags, "--rate-limit", "3/min", "--rate-limit", "100/h") as (url, out):
+        line = out.readline()
         expected = "faults: 2 rule(s) under seed 7; rate limits per client: 3/min, 100/h"
         assert line.strip() == expected
         with httpx2.Client(base_url=url, timeout=10) as client:
@@ -89,7 +57,7 @@ def _outcomes(url: str) -> list[int | str]:
     return outcomes
 
 
-def test_seed_makes_fault_runs_repeatable_across_restarts() -> None:
+def test_seed_makes_fault_runs_repeatable_across_restarts(tether_serve: TetherServe) -> None:
     flags = ["--fail-rate", "0.3", "--fail-status", "503", "--reset-rate", "0.1", "--seed", "4"]
     with tether_serve(*flags) as (url, _):
         first = _outcomes(url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx2
@@ -18,9 +18,7 @@ from tether.sandbox import (
     DEFAULT_CLIENT_SECRET,
     DEFAULT_PASSWORD,
     DEFAULT_USERNAME,
-    SandboxConfig,
     SandboxServer,
-    serve_in_thread,
 )
 
 Profile = Callable[..., Awaitable[tether.Response]]
@@ -39,13 +37,6 @@ def profile(request: pytest.FixtureRequest, sandbox: SandboxServer) -> Profile:
             return await client.get(path)
 
     return get
-
-
-@pytest.fixture(scope="module")
-def short_ttl() -> Iterator[SandboxServer]:
-    """A sandbox whose OAuth2 tokens live one second."""
-    with serve_in_thread(SandboxConfig(token_ttl=1.0)) as server:
-        yield server
 
 
 def _oauth(url: str, **options: Any) -> tether.OAuth2ClientCredentials:

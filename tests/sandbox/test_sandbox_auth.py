@@ -16,7 +16,6 @@ from tether.sandbox import (
     DEFAULT_USERNAME,
     SandboxConfig,
     SandboxServer,
-    serve_in_thread,
 )
 from tether.sandbox._auth import TokenBook, authenticate, basic_credentials
 
@@ -101,17 +100,16 @@ def test_token_errors(sandbox: SandboxServer, form: dict[str, str], status: int,
     assert (response.status_code, response.json()["error"]) == (status, error)
 
 
-def test_tokens_expire_after_the_configured_ttl() -> None:
-    with serve_in_thread(SandboxConfig(token_ttl=0.5)) as server:
-        body = token(server).json()  # type: ignore[arg-type]
-        assert body["expires_in"] == 0.5
-        headers = {"Authorization": f"Bearer {body['access_token']}"}
-        assert httpx2.get(f"{server.url}/profile", headers=headers).status_code == 200
-        time.sleep(0.7)
-        expired = httpx2.get(f"{server.url}/profile", headers=headers)
-        assert expired.status_code == 401
-        assert 'error="invalid_token"' in expired.headers["www-authenticate"]
-        assert "expired" in expired.json()["message"]
+def test_tokens_expire_after_the_configured_ttl(short_ttl: SandboxServer) -> None:
+    body = token(short_ttl).json()
+    assert body["expires_in"] == 1.0
+    headers = {"Authorization": f"Bearer {body['access_token']}"}
+    assert httpx2.get(f"{short_ttl.url}/profile", headers=headers).status_code == 200
+    time.sleep(1.2)
+    expired = httpx2.get(f"{short_ttl.url}/profile", headers=headers)
+    assert expired.status_code == 401
+    assert 'error="invalid_token"' in expired.headers["www-authenticate"]
+    assert "expired" in expired.json()["message"]
 
 
 def test_credentials_come_from_config_and_environment() -> None:

@@ -245,6 +245,13 @@ def _spelled_out(
     return decorate
 
 
+def _without_body(method: str, options: _NoBodyOptions) -> _NoBodyOptions:
+    """``options`` of a verb that takes no body, refusing a body as its httpx2 version does."""
+    if options:
+        _refuse_unknown(method, options, _NO_BODY_NAMES)
+    return options
+
+
 def _refuse_unknown(method: str, options: Mapping[str, Any], known: frozenset[str]) -> None:
     """The ``TypeError`` an explicit signature raises for an argument it does not take."""
     unknown = sorted(options.keys() - known)
@@ -671,30 +678,22 @@ class Client(_Shared, httpx2.Client):
     @_spelled_out(_NoBodyOptions)
     def get(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send a ``GET`` request; arguments as in :meth:`request`."""
-        if options:
-            _refuse_unknown("get", options, _NO_BODY_NAMES)
-        return self.request("GET", url, **options)
+        return self.request("GET", url, **_without_body("get", options))
 
     @_spelled_out(_NoBodyOptions)
     def options(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send an ``OPTIONS`` request; arguments as in :meth:`request`."""
-        if options:
-            _refuse_unknown("options", options, _NO_BODY_NAMES)
-        return self.request("OPTIONS", url, **options)
+        return self.request("OPTIONS", url, **_without_body("options", options))
 
     @_spelled_out(_NoBodyOptions)
     def head(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send a ``HEAD`` request; arguments as in :meth:`request`."""
-        if options:
-            _refuse_unknown("head", options, _NO_BODY_NAMES)
-        return self.request("HEAD", url, **options)
+        return self.request("HEAD", url, **_without_body("head", options))
 
     @_spelled_out(_NoBodyOptions)
     def delete(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send a ``DELETE`` request; arguments as in :meth:`request`."""
-        if options:
-            _refuse_unknown("delete", options, _NO_BODY_NAMES)
-        return self.request("DELETE", url, **options)
+        return self.request("DELETE", url, **_without_body("delete", options))
 
     @_spelled_out(_BodyOptions)
     def post(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
@@ -837,30 +836,22 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
     @_spelled_out(_NoBodyOptions)
     async def get(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send a ``GET`` request; arguments as in :meth:`request`."""
-        if options:
-            _refuse_unknown("get", options, _NO_BODY_NAMES)
-        return await self.request("GET", url, **options)
+        return await self.request("GET", url, **_without_body("get", options))
 
     @_spelled_out(_NoBodyOptions)
     async def options(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send an ``OPTIONS`` request; arguments as in :meth:`request`."""
-        if options:
-            _refuse_unknown("options", options, _NO_BODY_NAMES)
-        return await self.request("OPTIONS", url, **options)
+        return await self.request("OPTIONS", url, **_without_body("options", options))
 
     @_spelled_out(_NoBodyOptions)
     async def head(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send a ``HEAD`` request; arguments as in :meth:`request`."""
-        if options:
-            _refuse_unknown("head", options, _NO_BODY_NAMES)
-        return await self.request("HEAD", url, **options)
+        return await self.request("HEAD", url, **_without_body("head", options))
 
     @_spelled_out(_NoBodyOptions)
     async def delete(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
         """Send a ``DELETE`` request; arguments as in :meth:`request`."""
-        if options:
-            _refuse_unknown("delete", options, _NO_BODY_NAMES)
-        return await self.request("DELETE", url, **options)
+        return await self.request("DELETE", url, **_without_body("delete", options))
 
     @_spelled_out(_BodyOptions)
     async def post(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:

@@ -40,6 +40,9 @@ __all__ = [
 logger = logging.getLogger("tether")
 
 _DEBUG = logging.DEBUG
+# Bound once: the fast path below runs for every request.
+_enabled_for = logger.isEnabledFor
+_PLAIN = httpx2.Response
 
 
 def _attempts(history: Any) -> int:
@@ -107,14 +110,15 @@ class ObservingTransport(httpx2.BaseTransport):
     ) -> None:
         self.inner = inner
         self._observer = _Observer(hooks, emit_finished)
+        self._silent = not self._observer.hooks
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        observer = self._observer
-        if not observer.hooks and not logger.isEnabledFor(_DEBUG):
+        if self._silent and not _enabled_for(_DEBUG):
             response = self.inner.handle_request(request)
-            if type(response) is httpx2.Response:
+            if type(response) is _PLAIN:
                 response.__class__ = Response
             return response
+        observer = self._observer
         started = time.perf_counter()
         try:
             response = self.inner.handle_request(request)
@@ -144,14 +148,15 @@ class AsyncObservingTransport(httpx2.AsyncBaseTransport):
     ) -> None:
         self.inner = inner
         self._observer = _Observer(hooks, emit_finished)
+        self._silent = not self._observer.hooks
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        observer = self._observer
-        if not observer.hooks and not logger.isEnabledFor(_DEBUG):
+        if self._silent and not _enabled_for(_DEBUG):
             response = await self.inner.handle_async_request(request)
-            if type(response) is httpx2.Response:
+            if type(response) is _PLAIN:
                 response.__class__ = Response
             return response
+        observer = self._observer
         started = time.perf_counter()
         try:
             response = await self.inner.handle_async_request(request)

@@ -50,7 +50,5 @@ def adopt(response: httpx2.Response) -> Response:
     """
     if type(response) is httpx2.Response:
         response.__class__ = Response
-    if isinstance(response, Response):
-        return response
-    # A transport returned its own subclass; leave it alone and let the client use it as is.
+    # A transport's own subclass of httpx2.Response is left as it is.
     return response  # type: ignore[return-value]

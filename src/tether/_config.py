@@ -51,6 +51,16 @@ class Settings:
     allow_no_timeout: bool = False
 
 
+def _is_seconds(value: object) -> bool:
+    """A positive, finite number of seconds (``True`` is not one)."""
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, int | float)
+        and math.isfinite(value)
+        and value > 0
+    )
+
+
 def check_timeout(
     timeout: httpx2.Timeout | float | tuple[Any, ...] | None, *, allow_no_timeout: bool
 ) -> httpx2.Timeout:
@@ -73,12 +83,7 @@ def check_timeout(
         "pool": value.pool,
     }
     for name, seconds in phases.items():
-        if seconds is not None and (
-            isinstance(seconds, bool)
-            or not isinstance(seconds, int | float)
-            or not math.isfinite(seconds)
-            or seconds <= 0
-        ):
+        if seconds is not None and not _is_seconds(seconds):
             raise ConfigurationError(
                 f"timeout: the {name} timeout must be a positive number of seconds, got {seconds!r}"
             )
@@ -95,12 +100,7 @@ def check_timeout(
 
 
 def _check_deadline(deadline: float | None) -> None:
-    if deadline is not None and (
-        isinstance(deadline, bool)
-        or not isinstance(deadline, int | float)
-        or not math.isfinite(deadline)
-        or deadline <= 0
-    ):
+    if deadline is not None and not _is_seconds(deadline):
         raise ConfigurationError(
             f"deadline={deadline!r}: pass a positive number of seconds for the whole call, "
             "or None for no deadline"

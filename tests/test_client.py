@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import socket
 import time
@@ -294,6 +295,58 @@ async def test_async_with_options(sandbox: SandboxServer) -> None:
         assert (await copy.get("/status/404")).status_code == 404
         await copy.aclose()
         assert (await client.get("/posts/1")).status_code == 200
+
+
+def test_with_options_refuses_what_it_cannot_change() -> None:
+    with pytest.raises(TypeError, match="'verify'"):
+        tether.Client().with_options(verify=False)  # type: ignore[call-arg]
+
+
+# -- signatures ----------------------------------------------------------------------------
+
+_PER_CALL = ["raise_for_status", "retry", "deadline"]
+
+
+@pytest.mark.parametrize("cls", [tether.Client, tether.AsyncClient])
+@pytest.mark.parametrize(
+    "name",
+    ["request", "stream", "get", "options", "head", "delete", "post", "put", "patch", "query"],
+)
+def test_runtime_signatures_name_httpx2_arguments_plus_per_call_options(
+    cls: type[httpx2.Client], name: str
+) -> None:
+    base = inspect.signature(getattr(cls.__mro__[2], name)).parameters
+    ours = inspect.signature(getattr(cls, name)).parameters
+    assert sorted(ours) == sorted([*base, *_PER_CALL])
+    for parameter, default in [(p, base[p].default) for p in base if p != "self"]:
+        assert ours[parameter].default is default
+        assert ours[parameter].kind is base[parameter].kind
+
+
+@pytest.mark.parametrize("cls", [tether.Client, tether.AsyncClient])
+def test_constructor_signature_names_every_argument_with_tether_defaults(
+    cls: type[httpx2.Client],
+) -> None:
+    base = inspect.signature(cls.__mro__[2]).parameters
+    ours = inspect.signature(cls).parameters
+    extra = ["raise_for_status", "hooks", "allow_no_timeout", "retry", "retry_budget"]
+    assert sorted(ours) == sorted([*base, *extra, "rate_limit"])
+    assert ours["timeout"].default == httpx2.Timeout(10.0, connect=5.0)
+    assert ours["limits"].default.max_keepalive_connections == 20
+    assert ours["raise_for_status"].default is True
+    assert ours["rate_limit"].default is None
+
+
+@pytest.mark.parametrize("verb", ["get", "options", "head", "delete"])
+async def test_verbs_without_a_body_refuse_one(verb: str) -> None:
+    client = tether.Client(transport=httpx2.MockTransport(lambda r: httpx2.Response(200)))
+    with pytest.raises(TypeError, match=f"{verb}\\(\\) got an unexpected keyword argument 'json'"):
+        getattr(client, verb)("http://api.test/", json={"a": 1})
+    async with tether.AsyncClient(
+        transport=httpx2.MockTransport(lambda r: httpx2.Response(200))
+    ) as aclient:
+        with pytest.raises(TypeError, match="'content'"):
+            await getattr(aclient, verb)("http://api.test/", content=b"x")
 
 
 def test_repr_shows_settings_not_secrets() -> None:

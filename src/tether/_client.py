@@ -147,7 +147,7 @@ class _ClientOptions(TypedDict, total=False):
     http2: bool
     proxy: ProxyTypes | None
     timeout: TimeoutTypes
-    """Default ``tether``'s 10 s (5 s to connect); ``None`` needs ``allow_no_timeout``."""
+    """10 s by default, 5 s to connect; ``None`` is refused unless ``allow_no_timeout``."""
     follow_redirects: bool
     limits: httpx2.Limits
     max_redirects: int

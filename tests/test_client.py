@@ -310,7 +310,19 @@ _PER_CALL = ["raise_for_status", "retry", "deadline"]
 @pytest.mark.parametrize("cls", [tether.Client, tether.AsyncClient])
 @pytest.mark.parametrize(
     "name",
-    ["request", "stream", "get", "options", "head", "delete", "post", "put", "patch", "query"],
+    [
+        "send",
+        "request",
+        "stream",
+        "get",
+        "options",
+        "head",
+        "delete",
+        "post",
+        "put",
+        "patch",
+        "query",
+    ],
 )
 def test_runtime_signatures_name_httpx2_arguments_plus_per_call_options(
     cls: type[httpx2.Client], name: str

@@ -132,6 +132,13 @@ class _RequestOptions(_Body, _Sending, _PerCall, total=False):
     auth: AuthTypes | UseClientDefault | None
 
 
+class _SendOptions(_PerCall, total=False):
+    """Keyword arguments of ``send`` besides ``stream``."""
+
+    auth: AuthTypes | UseClientDefault | None
+    follow_redirects: bool | UseClientDefault
+
+
 class _ClientOptions(TypedDict, total=False):
     """Constructor arguments shared by :class:`Client` and :class:`AsyncClient` (all but the
     transports, whose kind differs). Defaults in :data:`_CLIENT_DEFAULTS`."""
@@ -214,6 +221,7 @@ _CLIENT_DEFAULTS: dict[str, Any] = {
 _CALL_DEFAULTS: dict[str, Any] = dict.fromkeys(
     ("auth", "follow_redirects", "timeout"), USE_CLIENT_DEFAULT
 )
+_PER_CALL_NAMES = frozenset(_PerCall.__annotations__)
 _NO_BODY_NAMES = frozenset(_NoBodyOptions.__annotations__)
 _COPY_NAMES = frozenset(_CopyOptions.__annotations__)
 
@@ -481,13 +489,16 @@ class _Shared(BaseClient):
                 kwargs["timeout"] = timeout_within_deadline(httpx2.Timeout(base), deadline)
         return kwargs
 
-    def _attach_to_request(
-        self,
-        request: httpx2.Request,
-        raise_for_status: bool | None,
-        retry: Retry | bool | None,
-        deadline: float | None,
-    ) -> None:
+    def _send_options(self, request: httpx2.Request, options: _SendOptions) -> Mapping[str, Any]:
+        """httpx2's ``send()`` arguments; tether's per-call options go onto ``request``."""
+        if _PER_CALL_NAMES.isdisjoint(options):
+            return options
+        kwargs: dict[str, Any] = dict(options)
+        raise_for_status = kwargs.pop("raise_for_status", None)
+        retry = kwargs.pop("retry", None)
+        deadline = kwargs.pop("deadline", None)
+        if raise_for_status is None and retry is None and deadline is None:
+            return kwargs
         current = request.extensions.get(EXTENSION_KEY)
         if isinstance(current, CallOptions):
             # send() arguments win over what build_request()/request() already attached.
@@ -504,6 +515,7 @@ class _Shared(BaseClient):
             )
             or {}
         )
+        return kwargs
 
     def _redirect_headers(
         self, request: httpx2.Request, url: httpx2.URL, method: str
@@ -622,25 +634,16 @@ class Client(_Shared, httpx2.Client):
         super().__init__(transport=transport, mounts=mounts, **self._configure(options))
         self._transport, self._mounts = self._compose(self._transport, self._mounts)
 
+    @_spelled_out(_SendOptions)
     def send(
-        self,
-        request: httpx2.Request,
-        *,
-        stream: bool = False,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
+        self, request: httpx2.Request, *, stream: bool = False, **options: Unpack[_SendOptions]
     ) -> Response:
-        """Send ``request``; per-call options as in :meth:`request`."""
-        if raise_for_status is not None or retry is not None or deadline is not None:
-            self._attach_to_request(request, raise_for_status, retry, deadline)
+        """Send ``request``; per-call options as in :meth:`request`, winning over those
+        already attached to ``request``."""
+        kwargs = self._send_options(request, options)
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
-        response = super().send(
-            request, stream=stream, auth=auth, follow_redirects=follow_redirects
-        )
+        response = super().send(request, stream=stream, **kwargs)
         if response.status_code >= 400 and self._raises_for(request):
             if stream:
                 # An error body is small and the error quotes it; reading also releases
@@ -780,25 +783,16 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         super().__init__(transport=transport, mounts=mounts, **self._configure(options))
         self._transport, self._mounts = self._compose(self._transport, self._mounts)
 
+    @_spelled_out(_SendOptions)
     async def send(
-        self,
-        request: httpx2.Request,
-        *,
-        stream: bool = False,
-        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
-        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
-        raise_for_status: bool | None = None,
-        retry: Retry | bool | None = None,
-        deadline: float | None = None,
+        self, request: httpx2.Request, *, stream: bool = False, **options: Unpack[_SendOptions]
     ) -> Response:
-        """Send ``request``; per-call options as in :meth:`request`."""
-        if raise_for_status is not None or retry is not None or deadline is not None:
-            self._attach_to_request(request, raise_for_status, retry, deadline)
+        """Send ``request``; per-call options as in :meth:`request`, winning over those
+        already attached to ``request``."""
+        kwargs = self._send_options(request, options)
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
-        response = await super().send(
-            request, stream=stream, auth=auth, follow_redirects=follow_redirects
-        )
+        response = await super().send(request, stream=stream, **kwargs)
         if response.status_code >= 400 and self._raises_for(request):
             if stream:
                 # An error body is small and the error quotes it; reading also releases

@@ -156,6 +156,42 @@ def test_thread_safety_never_overspends() -> None:
     assert sum(spent) == 100
 
 
+def test_calls_counted_from_many_threads_across_bucket_edges_are_all_filed() -> None:
+    clock = FakeClock()
+    budget = RetryBudget(1.0, min_per_second=0, window=10, clock=clock)
+    barrier = threading.Barrier(4)
+
+    def worker() -> None:
+        barrier.wait()
+        for _ in range(2000):
+            budget.record_call()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    # Move through a few buckets while the calls come in: each lands in one of them.
+    for _ in range(3):
+        clock.now += 1.0
+    for thread in threads:
+        thread.join()
+    assert budget.available == 8000
+    # Every one of those buckets ages out of the window: nothing is left behind.
+    clock.now += 10.0
+    assert budget.available == 0
+
+
+def test_calls_not_yet_filed_age_out_with_their_bucket() -> None:
+    clock = FakeClock()
+    budget = RetryBudget(1.0, min_per_second=0, window=10, clock=clock)
+    for _ in range(5):
+        budget.record_call()
+    clock.now += 5.0
+    for _ in range(3):
+        budget.record_call()
+    clock.now += 6.0  # the first five are 11 s old, the last three 6 s
+    assert budget.available == 3
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

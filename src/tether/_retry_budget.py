@@ -21,6 +21,7 @@ awaits, so holding a thread lock inside a coroutine is fine).
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
@@ -44,9 +45,13 @@ class RetryBudget:
         "_bucket_width",
         "_calls",
         "_clock",
+        "_counter",
         "_current",
+        "_filed",
         "_lock",
+        "_peeks",
         "_retries",
+        "_slot",
         "_total_calls",
         "_total_retries",
         "min_per_second",
@@ -82,12 +87,26 @@ class RetryBudget:
         self._calls = [0] * self._BUCKETS
         self._retries = [0] * self._BUCKETS
         self._total_calls = 0
+        # Calls are counted by an atomic counter and filed into buckets later (see
+        # record_call); reading the counter advances it, so reads are counted and undone.
+        self._counter = itertools.count()
+        self._peeks = 0
+        self._filed = 0
         self._total_retries = 0
         self._current = math.floor(clock() / self._bucket_width)
+        self._slot = self._current % self._BUCKETS
 
-    def _advance(self) -> int:
-        """Expire buckets that fell out of the window; return the current bucket's slot."""
-        index = math.floor(self._clock() / self._bucket_width)
+    def _advance(self, now: float) -> int:
+        """Bring the counts up to ``now`` (under the lock): file the calls counted since the
+        last time into the current bucket, expire buckets that left the window, and return
+        the current bucket's slot."""
+        counted = next(self._counter) - self._peeks
+        self._peeks += 1
+        if counted > self._filed:
+            self._calls[self._slot] += counted - self._filed
+            self._total_calls += counted - self._filed
+            self._filed = counted
+        index = math.floor(now / self._bucket_width)
         passed = index - self._current
         if passed > 0:
             for step in range(1, min(passed, self._BUCKETS) + 1):
@@ -97,19 +116,23 @@ class RetryBudget:
                 self._calls[slot] = 0
                 self._retries[slot] = 0
             self._current = index
-        return self._current % self._BUCKETS
+            self._slot = index % self._BUCKETS
+        return self._slot
 
     def record_call(self) -> None:
         """Count one call (its first attempt); each call earns ``ratio`` retries."""
-        with self._lock:
-            slot = self._advance()
-            self._calls[slot] += 1
-            self._total_calls += 1
+        # Every call passes here, so it takes no lock: ``next`` on an itertools.count is
+        # atomic, and the count is filed into its bucket under the lock by the first call
+        # of the next bucket, or by any retry or refund, whichever comes first.
+        if math.floor(self._clock() / self._bucket_width) > self._current:
+            with self._lock:
+                self._advance(self._clock())
+        next(self._counter)
 
     def try_spend(self) -> bool:
         """Take one retry from the budget; ``False`` (and nothing taken) when none is left."""
         with self._lock:
-            slot = self._advance()
+            slot = self._advance(self._clock())
             if self._total_retries + 1 > self._allowance():
                 return False
             self._retries[slot] += 1
@@ -119,7 +142,7 @@ class RetryBudget:
     def refund(self) -> None:
         """Give back one spent retry because it succeeded (see the module's docstring)."""
         with self._lock:
-            slot = self._advance()
+            slot = self._advance(self._clock())
             # The retry may have been counted in an older bucket; a slot going negative is
             # fine because only the total is compared, and it is clamped at zero.
             self._retries[slot] -= 1
@@ -132,7 +155,7 @@ class RetryBudget:
     def available(self) -> float:
         """Retries that may still be spent now (fractional: a call earns ``ratio`` of one)."""
         with self._lock:
-            self._advance()
+            self._advance(self._clock())
             return max(0.0, self._allowance() - self._total_retries)
 
     def __repr__(self) -> str:

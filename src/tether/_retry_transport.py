@@ -6,6 +6,11 @@ and either return, raise, or sleep and go round again. Every decision, the deadl
 arithmetic, the budget, the attempt history, hooks and logging live in ``_Call``; the
 shells only sleep (``time.sleep`` or ``anyio.sleep``) and send.
 
+The common call (no per-call options, no deadline, the first attempt answered with a
+status the policy does not retry) never builds a ``_Call``: :meth:`_Settings.start` and
+:meth:`_Settings.finished` count it, time it and attach its one-entry history, and only an
+error or a retryable status hands the call over to a ``_Call`` resuming after attempt 1.
+
 Because they are httpx2 transports they also serve a plain httpx2 client::
 
     client = httpx2.Client(transport=tether.RetryTransport(httpx2.HTTPTransport()))
@@ -19,14 +24,15 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any, Final, Literal
+from collections.abc import Set as AbstractSet
+from typing import Any, Final, Generic, Literal, TypeVar, cast
 
 import anyio
 import httpx2
 
 from tether._errors import RateLimited
 from tether._hooks import Hook, RequestFinished, RetryGivenUp, RetryScheduled, emit
-from tether._options import call_options
+from tether._options import EXTENSION_KEY, call_options
 from tether._redact import redact_text, redact_url
 from tether._retry import Attempt, Decision, Retry, decide, is_testing
 from tether._retry_budget import RetryBudget
@@ -49,6 +55,8 @@ _DISCARD_LIMIT: Final = 64 * 1024
 _DEADLINE_SLACK: Final = 0.05
 _KEYED_METHODS: Final = frozenset({"POST", "PATCH"})
 
+_new_attempt: Final = tuple.__new__
+
 ATTEMPT_EXTENSION: Final = "tether.attempt"
 """Request extension with the attempt number (1-based) for the layers below retry; the
 client's observing layer reads it. Absent on first attempts, which keeps them cheap."""
@@ -57,7 +65,17 @@ client's observing layer reads it. Absent on first attempts, which keeps them ch
 class _Settings:
     """What a transport was configured with; shared read-only by all its calls."""
 
-    __slots__ = ("budget", "clock", "hooks", "rand", "report_attempts", "retry", "wall")
+    __slots__ = (
+        "budget",
+        "clock",
+        "direct",
+        "hooks",
+        "rand",
+        "report_attempts",
+        "retry",
+        "statuses",
+        "wall",
+    )
 
     def __init__(
         self,
@@ -88,6 +106,35 @@ class _Settings:
         self.clock = clock
         self.wall = wall
         self.report_attempts = report_attempts and bool(self.hooks)
+        # A call may skip the _Call machinery when nothing must happen before its first
+        # attempt: no deadline to cut timeouts to, no idempotency key to add.
+        self.direct = self.retry is None or (
+            self.retry.deadline is None and not self.retry.idempotency_key
+        )
+        self.statuses: AbstractSet[int] = self.retry.statuses if self.retry else frozenset()
+
+    def start(self) -> float:
+        """Begin a call on the fast path: count it in the budget; return its start time."""
+        start = self.clock()
+        if self.budget is not None:
+            self.budget.record_call()
+        return start
+
+    def finished(self, request: httpx2.Request, response: httpx2.Response, start: float) -> bool:
+        """True when a direct call's first response is final (its history is attached);
+        ``False`` for a status the policy may retry, which a ``_Call`` takes over."""
+        status = response.status_code
+        if status in self.statuses:
+            return False
+        elapsed = self.clock() - start
+        # tuple.__new__ skips the named tuple's Python-level constructor: same object.
+        _attach(response, (_new_attempt(Attempt, (1, status, None, 0.0, elapsed, None)),))
+        if self.report_attempts:
+            emit(
+                self.hooks,
+                RequestFinished(request.method, redact_url(request.url), status, None, elapsed, 1),
+            )
+        return True
 
 
 class _Call:
@@ -107,7 +154,11 @@ class _Call:
         "request",
     )
 
-    def __init__(self, settings: _Settings, request: httpx2.Request) -> None:
+    def __init__(
+        self, settings: _Settings, request: httpx2.Request, started: float | None = None
+    ) -> None:
+        """``started``: the call already made its first attempt on the fast path at that
+        time (and was counted in the budget); the ``_Call`` resumes with its outcome."""
         self._settings = settings
         self.request = request
         options = call_options(request)
@@ -126,7 +177,8 @@ class _Call:
             source = policy or base
             deadline = source.deadline if source is not None else None
         self._deadline = deadline
-        self._start = settings.clock()
+        self._start = settings.clock() if started is None else started
+        self._attempt_start = self._start
         self._deadline_at = None if deadline is None else self._start + deadline
         self._original_extensions: dict[str, Any] | None = None
         self._history: list[Attempt] = []
@@ -140,7 +192,7 @@ class _Call:
                 # One key for every attempt: that is what lets the server spot a replay.
                 request.headers[header] = str(uuid.uuid4())
                 self._keyed = True
-        if settings.budget is not None:
+        if settings.budget is not None and started is None:
             settings.budget.record_call()
 
     # -- before each attempt --------------------------------------------------------------
@@ -340,18 +392,7 @@ class _Call:
         return tuple(self._history)
 
     def _attach(self, outcome: httpx2.Response | Exception) -> None:
-        history = tuple(self._history)
-        if isinstance(outcome, httpx2.Response):
-            try:
-                outcome.extensions[ATTEMPTS_KEY] = history
-            except TypeError:
-                outcome.extensions = {**outcome.extensions, ATTEMPTS_KEY: history}
-            return
-        # An exception class with __slots__ cannot take the attribute; the note remains.
-        with contextlib.suppress(AttributeError):
-            outcome.attempts = history  # type: ignore[attr-defined]
-        if len(history) > 1:
-            outcome.add_note(_describe(history))
+        _attach(outcome, tuple(self._history))
 
     def _give_up(self, reason: str) -> None:
         attempts = len(self._history)
@@ -404,6 +445,21 @@ class _Call:
         return error
 
 
+def _attach(outcome: httpx2.Response | Exception, history: tuple[Attempt, ...]) -> None:
+    """Put the attempt history on a response's extensions or on an error."""
+    if isinstance(outcome, httpx2.Response):
+        try:
+            outcome.extensions[ATTEMPTS_KEY] = history
+        except TypeError:
+            outcome.extensions = {**outcome.extensions, ATTEMPTS_KEY: history}
+        return
+    # An exception class with __slots__ cannot take the attribute; the note remains.
+    with contextlib.suppress(AttributeError):
+        outcome.attempts = history  # type: ignore[attr-defined]
+    if len(history) > 1:
+        outcome.add_note(_describe(history))
+
+
 def _describe(history: tuple[Attempt, ...]) -> str:
     return "tether attempts: " + "; ".join(attempt.describe() for attempt in history)
 
@@ -440,7 +496,53 @@ def _read_small(response: httpx2.Response) -> bool:
     return length is not None and length.isdigit() and int(length) <= _DISCARD_LIMIT
 
 
-class RetryTransport(httpx2.BaseTransport):
+def _wait_or_raise(step: float | Exception | _Deferred, error: Exception | None = None) -> float:
+    """The wait before the next attempt, or raise the error that ends the call (chained
+    to the attempt's own ``error`` when there was one)."""
+    if isinstance(step, float):
+        return step
+    if error is None:
+        raise _raisable(step)
+    raise _raisable(step) from error
+
+
+_T = TypeVar("_T", httpx2.BaseTransport, httpx2.AsyncBaseTransport)
+
+
+class _Shell(Generic[_T]):
+    """What both transports share: construction and configuration."""
+
+    def __init__(
+        self,
+        transport: _T | None = None,
+        *,
+        retry: Retry | bool = True,
+        budget: RetryBudget | Literal[False] | None = None,
+        hooks: Iterable[Hook] = (),
+        rand: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        report_attempts: bool = True,
+    ) -> None:
+        if transport is None:
+            default = (
+                httpx2.AsyncHTTPTransport()
+                if isinstance(self, httpx2.AsyncBaseTransport)
+                else httpx2.HTTPTransport()
+            )
+            transport = cast(_T, default)
+        self.transport: _T = transport
+        self._settings = _Settings(
+            retry, budget, hooks, rand, clock, wall_clock, report_attempts
+        )
+
+    @property
+    def budget(self) -> RetryBudget | None:
+        """The retry budget this transport spends from (``None`` without one)."""
+        return self._settings.budget
+
+
+class RetryTransport(_Shell[httpx2.BaseTransport], httpx2.BaseTransport):
     """Retries requests sent through ``transport`` according to a :class:`tether.Retry`.
 
     ``budget`` is the client-wide :class:`tether.RetryBudget` (a fresh one by default;
@@ -451,49 +553,47 @@ class RetryTransport(httpx2.BaseTransport):
     ``deadline`` come from the request's :class:`tether.CallOptions`.
     """
 
-    def __init__(
-        self,
-        transport: httpx2.BaseTransport | None = None,
-        *,
-        retry: Retry | bool = True,
-        budget: RetryBudget | Literal[False] | None = None,
-        hooks: Iterable[Hook] = (),
-        rand: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.monotonic,
-        wall_clock: Callable[[], float] = time.time,
-        report_attempts: bool = True,
-    ) -> None:
-        self.transport = transport if transport is not None else httpx2.HTTPTransport()
-        self._settings = _Settings(
-            retry, budget, hooks, rand, clock, wall_clock, report_attempts
-        )
-
-    @property
-    def budget(self) -> RetryBudget | None:
-        return self._settings.budget
-
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        call = _Call(self._settings, request)
+        settings = self._settings
+        if not settings.direct or EXTENSION_KEY in request.extensions:
+            return self._drive(_Call(settings, request))
+        start = settings.start()
+        try:
+            response = self.transport.handle_request(request)
+        except Exception as error:
+            outcome: httpx2.Response | Exception = error
+        else:
+            if settings.finished(request, response, start):
+                return response
+            outcome = response
+        return self._drive(_Call(settings, request, start), outcome)
+
+    def _drive(
+        self,
+        call: _Call,
+        outcome: httpx2.Response | Exception | None = None,
+    ) -> httpx2.Response:
+        """Attempts until one is final, starting from attempt 1's outcome when given."""
         try:
             while True:
-                attempt = call.prepare()
-                try:
-                    response = self.transport.handle_request(attempt)
-                except Exception as error:
-                    outcome = call.on_error(error)
-                    if outcome is None:
-                        raise
-                    if not isinstance(outcome, float):
-                        raise _raisable(outcome) from error
-                    wait = outcome
-                else:
-                    step = call.on_response(response)
+                if outcome is None:
+                    attempt = call.prepare()
+                    try:
+                        outcome = self.transport.handle_request(attempt)
+                    except Exception as error:
+                        outcome = error
+                if isinstance(outcome, Exception):
+                    step = call.on_error(outcome)
                     if step is None:
-                        return response
-                    _discard(response)
-                    if not isinstance(step, float):
-                        raise _raisable(step)
-                    wait = step
+                        raise outcome
+                    wait = _wait_or_raise(step, outcome)
+                else:
+                    step = call.on_response(outcome)
+                    if step is None:
+                        return outcome
+                    _discard(outcome)
+                    wait = _wait_or_raise(step)
+                outcome = None
                 if wait > 0:
                     time.sleep(wait)
         finally:
@@ -503,56 +603,53 @@ class RetryTransport(httpx2.BaseTransport):
         self.transport.close()
 
 
-class AsyncRetryTransport(httpx2.AsyncBaseTransport):
+class AsyncRetryTransport(_Shell[httpx2.AsyncBaseTransport], httpx2.AsyncBaseTransport):
     """The async twin of :class:`RetryTransport`; same arguments, same behaviour.
 
     Waits use ``anyio.sleep``, so it runs under asyncio and trio alike, and a budget
     object may be shared with sync transports.
     """
 
-    def __init__(
-        self,
-        transport: httpx2.AsyncBaseTransport | None = None,
-        *,
-        retry: Retry | bool = True,
-        budget: RetryBudget | Literal[False] | None = None,
-        hooks: Iterable[Hook] = (),
-        rand: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.monotonic,
-        wall_clock: Callable[[], float] = time.time,
-        report_attempts: bool = True,
-    ) -> None:
-        self.transport = transport if transport is not None else httpx2.AsyncHTTPTransport()
-        self._settings = _Settings(
-            retry, budget, hooks, rand, clock, wall_clock, report_attempts
-        )
-
-    @property
-    def budget(self) -> RetryBudget | None:
-        return self._settings.budget
-
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        call = _Call(self._settings, request)
+        settings = self._settings
+        if not settings.direct or EXTENSION_KEY in request.extensions:
+            return await self._drive(_Call(settings, request))
+        start = settings.start()
+        try:
+            response = await self.transport.handle_async_request(request)
+        except Exception as error:
+            outcome: httpx2.Response | Exception = error
+        else:
+            if settings.finished(request, response, start):
+                return response
+            outcome = response
+        return await self._drive(_Call(settings, request, start), outcome)
+
+    async def _drive(
+        self,
+        call: _Call,
+        outcome: httpx2.Response | Exception | None = None,
+    ) -> httpx2.Response:
         try:
             while True:
-                attempt = call.prepare()
-                try:
-                    response = await self._send(attempt, call.time_left())
-                except Exception as error:
-                    outcome = call.on_error(error)
-                    if outcome is None:
-                        raise
-                    if not isinstance(outcome, float):
-                        raise _raisable(outcome) from error
-                    wait = outcome
-                else:
-                    step = call.on_response(response)
+                if outcome is None:
+                    attempt = call.prepare()
+                    try:
+                        outcome = await self._send(attempt, call.time_left())
+                    except Exception as error:
+                        outcome = error
+                if isinstance(outcome, Exception):
+                    step = call.on_error(outcome)
                     if step is None:
-                        return response
-                    await _adiscard(response)
-                    if not isinstance(step, float):
-                        raise _raisable(step)
-                    wait = step
+                        raise outcome
+                    wait = _wait_or_raise(step, outcome)
+                else:
+                    step = call.on_response(outcome)
+                    if step is None:
+                        return outcome
+                    await _adiscard(outcome)
+                    wait = _wait_or_raise(step)
+                outcome = None
                 if wait > 0:
                     await anyio.sleep(wait)
         finally:

@@ -10,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tether._headers import parse_quota_fields, parse_ratelimit_policy
-from tether._ratelimit._adaptive import AdaptiveState, Feedback, learned_limit, read_feedback
+from tether._ratelimit._adaptive import (
+    AdaptiveState,
+    Feedback,
+    carries_feedback,
+    learned_limit,
+    read_feedback,
+)
 
 WALL = 1_700_000_000.0
 
@@ -25,6 +31,44 @@ def feedback(status: int = 200, **headers: str) -> Feedback | None:
 
 def test_no_rate_limit_headers_means_no_feedback() -> None:
     assert feedback(content_type="application/json", x_request_id="abc") is None
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "expected"),
+    [
+        (200, {"Content-Type": "application/json", "Content-Length": "2"}, False),
+        (200, {"X-RateLimit-Remaining": "4"}, True),
+        (200, {"ratelimit-policy": "10;w=1"}, True),
+        (200, {"RateLimit": '"a";r=1;t=1'}, True),
+        # Only the named headers count, not every name that mentions a rate limit.
+        (200, {"X-RateLimit-Reset": "1700000000"}, False),
+        (200, {"Retry-After": "1"}, False),
+        (429, {}, True),
+    ],
+)
+def test_which_responses_carry_feedback(
+    status: int, headers: dict[str, str], expected: bool
+) -> None:
+    # httpx2.Headers takes the fast scan of its raw list; a plain mapping the general path.
+    assert carries_feedback(status, httpx2.Headers(headers)) is expected
+    assert carries_feedback(status, {k.lower(): v for k, v in headers.items()}) is expected
+
+
+_NAMES = st.one_of(
+    st.sampled_from(
+        ["RateLimit", "ratelimit-policy", "X-RateLimit-Limit", "x-ratelimit-remaining", "Date"]
+    ),
+    st.text("abcdegilmnoprtxyRL-", min_size=1, max_size=24),
+)
+
+
+@given(st.dictionaries(_NAMES, st.just("1"), max_size=6))
+@settings(deadline=None)
+def test_fast_feedback_check_agrees_with_the_mapping_view_property(
+    headers: dict[str, str],
+) -> None:
+    wrapped = httpx2.Headers(headers)
+    assert carries_feedback(200, wrapped) is carries_feedback(200, dict(wrapped.items()))
 
 
 def test_draft10_policy_and_state() -> None:

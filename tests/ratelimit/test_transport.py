@@ -31,6 +31,25 @@ def test_silent_server_costs_no_limiter_state() -> None:
         assert limiter is not None
         assert isinstance(limiter.store, MemoryStore)
         assert repr(limiter.store) == "MemoryStore(slots=0)"
+        # Not even a plan: a quiet limiter lets requests through untouched.
+        assert limiter._plans == {}
+
+
+def test_a_quiet_limiter_starts_pacing_from_the_first_feedback() -> None:
+    answers = iter([{}, POLICY, {}, {}])
+
+    def server(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, headers=next(answers))
+
+    events: list[tether.Event] = []
+    transport = tether.RateLimitTransport(httpx2.MockTransport(server), hooks=[events.append])
+    with httpx2.Client(transport=transport) as client:
+        for _ in range(4):
+            client.get("http://api/x")
+    assert [type(e).__name__ for e in events] == [
+        "RateLimitAdjusted",
+        "RateLimitWaited",
+    ]
 
 
 def test_events_and_log_lines(caplog: pytest.LogCaptureFixture) -> None:

@@ -83,6 +83,10 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._adaptive: dict[str, AdaptiveState] = {}
         self._plans: dict[tuple[str, Route | None], _Plan] = {}
+        # True while nothing can hold a request back: no configured rates and no server
+        # feedback yet. The transports then skip planning and reserving altogether; the
+        # first feedback ends it for good.
+        self._quiet = not (self.config.rates or self.config.routes)
 
     # -- choosing the limits ---------------------------------------------------------
 
@@ -197,6 +201,10 @@ class RateLimiter:
             reason = ""
         return Permit(plan.key, max(0.0, grant.wait), reason, seq, slots, grant)
 
+    def unpaced(self, plan: _Plan) -> Permit:
+        """The permit of a request sent while the limiter was quiet, to observe its answer."""
+        return Permit(plan.key, 0.0, "", None, (), None)
+
     def refund(self, permit: Permit) -> None:
         """Hand back an unused permit (it is kept if someone has reserved after it)."""
         if permit.grant is not None:
@@ -215,6 +223,7 @@ class RateLimiter:
             state = self._adaptive.get(permit.key)
             if state is None:
                 state = self._adaptive[permit.key] = AdaptiveState(self.config.margin)
+                self._quiet = False
             seq = permit.seq if permit.seq is not None else state.last_seq
             return state.observe(feedback, self._clock(), seq)
 

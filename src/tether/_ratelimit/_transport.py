@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Generic, TypeVar, cast
 
 import httpx2
 
 from tether._hooks import Hook, RateLimitAdjusted, RateLimitWaited, emit
 from tether._options import call_options
-from tether._ratelimit._adaptive import Adjustment
+from tether._ratelimit._adaptive import carries_feedback
 from tether._ratelimit._config import RateLimit
-from tether._ratelimit._limiter import Permit, RateLimiter
+from tether._ratelimit._limiter import Permit, RateLimiter, _Plan
 from tether._ratelimit._rate import Rate
 from tether._retry_errors import DeadlineExceeded
 
@@ -52,26 +53,55 @@ def as_limiter(rate_limit: RateLimitLike) -> RateLimiter:
         raise type(exc)(f"rate_limit={rate_limit!r}: {exc}") from None
 
 
-class _Shell:
-    """What both transports share: reporting. Deciding is the limiter's job."""
+_T = TypeVar("_T", httpx2.BaseTransport, httpx2.AsyncBaseTransport)
 
-    limiter: RateLimiter
-    _hooks: tuple[Hook, ...]
 
-    def _waiting(self, permit: Permit) -> None:
-        # A long wait must not look like a hang: say so before it starts.
+class _Shell(Generic[_T]):
+    """What both transports share: construction, planning, reporting. Deciding is the
+    limiter's job; the transports only wait and send."""
+
+    def __init__(
+        self,
+        transport: _T | None = None,
+        *,
+        rate_limit: RateLimitLike = None,
+        hooks: Iterable[Hook] = (),
+    ) -> None:
+        if transport is None:
+            default = (
+                httpx2.AsyncHTTPTransport()
+                if isinstance(self, httpx2.AsyncBaseTransport)
+                else httpx2.HTTPTransport()
+            )
+            transport = cast(_T, default)
+        self.transport: _T = transport
+        self.limiter = as_limiter(rate_limit)
+        self._hooks = tuple(hooks)
+
+    def _plan(self, request: httpx2.Request) -> _Plan:
+        url = request.url
+        return self.limiter.plan_request(request.method, url.host, url.port, url.path)
+
+    def _checked(
+        self, request: httpx2.Request, plan: _Plan, left: float | None, permit: Permit | None
+    ) -> Permit:
+        if permit is None:
+            # Waiting past the deadline cannot succeed: fail now, not after the wait.
+            raise DeadlineExceeded(
+                f"rate limit for {plan.key} needs a longer wait than the {left or 0.0:.2f}s "
+                "left of the call's deadline",
+                request=request,
+                attempts=(),
+            )
         if permit.wait >= _ANNOUNCE:
+            # A long wait must not look like a hang: say so before it starts.
             _log.info("waiting %.1fs for %s (%s)", permit.wait, permit.key, permit.reason)
+        return permit
 
     def _waited(self, permit: Permit) -> None:
         _log.debug("waited %.3fs for %s (%s)", permit.wait, permit.key, permit.reason)
         if self._hooks:
             emit(self._hooks, RateLimitWaited(permit.key, permit.wait, permit.reason))
-
-    def _adjusted(self, permit: Permit, adjustment: Adjustment) -> None:
-        _log.info("pace for %s now %.3g/s: %s", permit.key, adjustment.rate, adjustment.reason)
-        if self._hooks:
-            emit(self._hooks, RateLimitAdjusted(permit.key, adjustment.rate, adjustment.reason))
 
     @staticmethod
     def _time_left(request: httpx2.Request) -> float | None:
@@ -86,22 +116,25 @@ class _Shell:
                 return min(values)
         return call_options(request).deadline
 
-    def _too_long(self, request: httpx2.Request, key: str, left: float) -> Exception:
-        # Waiting past the deadline cannot succeed: fail now, not after the wait.
-        return DeadlineExceeded(
-            f"rate limit for {key} needs a longer wait than the {left:.2f}s left of the "
-            "call's deadline",
-            request=request,
-            attempts=(),
-        )
-
-    def _observe(self, permit: Permit, response: httpx2.Response) -> None:
+    def _observe(
+        self, request: httpx2.Request, permit: Permit | None, response: httpx2.Response
+    ) -> None:
+        """Feed the answer back. ``permit`` is ``None`` for a request sent while the limiter
+        was quiet: most answers then say nothing, and that is all this costs them."""
+        if permit is None:
+            if not carries_feedback(response.status_code, response.headers):
+                return
+            permit = self.limiter.unpaced(self._plan(request))
         adjustment = self.limiter.observe(permit, response.status_code, response.headers)
         if adjustment is not None:
-            self._adjusted(permit, adjustment)
+            _log.info("pace for %s now %.3g/s: %s", permit.key, adjustment.rate, adjustment.reason)
+            if self._hooks:
+                emit(
+                    self._hooks, RateLimitAdjusted(permit.key, adjustment.rate, adjustment.reason)
+                )
 
 
-class RateLimitTransport(_Shell, httpx2.BaseTransport):
+class RateLimitTransport(_Shell[httpx2.BaseTransport], httpx2.BaseTransport):
     """Paces requests sent through ``transport`` (httpx2's default when omitted).
 
     ``rate_limit`` takes what ``tether.Client(rate_limit=...)`` takes: ``"5/s"``, a list of
@@ -109,63 +142,41 @@ class RateLimitTransport(_Shell, httpx2.BaseTransport):
     transports (which then share its quota). ``None`` paces by server feedback only.
     """
 
-    def __init__(
-        self,
-        transport: httpx2.BaseTransport | None = None,
-        *,
-        rate_limit: RateLimitLike = None,
-        hooks: Iterable[Hook] = (),
-    ) -> None:
-        self.transport = transport if transport is not None else httpx2.HTTPTransport()
-        self.limiter = as_limiter(rate_limit)
-        self._hooks = tuple(hooks)
-
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        url = request.url
-        plan = self.limiter.plan_request(request.method, url.host, url.port, url.path)
-        left = self._time_left(request)
-        permit = self.limiter.reserve(plan, max_wait=left)
-        if permit is None:
-            raise self._too_long(request, plan.key, left or 0.0)
-        if permit.wait > 0:
-            self._waiting(permit)
-            self.limiter.wait(permit)
-            self._waited(permit)
+        permit: Permit | None = None
+        if not self.limiter._quiet:
+            plan = self._plan(request)
+            left = self._time_left(request)
+            permit = self._checked(
+                request, plan, left, self.limiter.reserve(plan, max_wait=left)
+            )
+            if permit.wait > 0:
+                self.limiter.wait(permit)
+                self._waited(permit)
         response = self.transport.handle_request(request)
-        self._observe(permit, response)
+        self._observe(request, permit, response)
         return response
 
     def close(self) -> None:
         self.transport.close()
 
 
-class AsyncRateLimitTransport(_Shell, httpx2.AsyncBaseTransport):
+class AsyncRateLimitTransport(_Shell[httpx2.AsyncBaseTransport], httpx2.AsyncBaseTransport):
     """The async :class:`RateLimitTransport`: awaits instead of sleeping, cancellation-safe."""
 
-    def __init__(
-        self,
-        transport: httpx2.AsyncBaseTransport | None = None,
-        *,
-        rate_limit: RateLimitLike = None,
-        hooks: Iterable[Hook] = (),
-    ) -> None:
-        self.transport = transport if transport is not None else httpx2.AsyncHTTPTransport()
-        self.limiter = as_limiter(rate_limit)
-        self._hooks = tuple(hooks)
-
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        url = request.url
-        plan = self.limiter.plan_request(request.method, url.host, url.port, url.path)
-        left = self._time_left(request)
-        permit = await self.limiter.areserve(plan, max_wait=left)
-        if permit is None:
-            raise self._too_long(request, plan.key, left or 0.0)
-        if permit.wait > 0:
-            self._waiting(permit)
-            await self.limiter.await_permit(permit)
-            self._waited(permit)
+        permit: Permit | None = None
+        if not self.limiter._quiet:
+            plan = self._plan(request)
+            left = self._time_left(request)
+            permit = self._checked(
+                request, plan, left, await self.limiter.areserve(plan, max_wait=left)
+            )
+            if permit.wait > 0:
+                await self.limiter.await_permit(permit)
+                self._waited(permit)
         response = await self.transport.handle_async_request(request)
-        self._observe(permit, response)
+        self._observe(request, permit, response)
         return response
 
     async def aclose(self) -> None:

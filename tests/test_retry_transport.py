@@ -28,7 +28,12 @@ from tether._retry_errors import (
     RetryBudgetExhausted,
     attempts_of,
 )
-from tether._retry_transport import ATTEMPT_EXTENSION, AsyncRetryTransport, RetryTransport
+from tether._retry_transport import (
+    ATTEMPT_EXTENSION,
+    DEADLINE_EXTENSION,
+    AsyncRetryTransport,
+    RetryTransport,
+)
 
 Handler = Callable[[httpx2.Request], httpx2.Response]
 
@@ -252,6 +257,35 @@ def test_attempt_timeouts_shrink_to_the_remaining_deadline(mode: str) -> None:
     assert [t["connect"] for t in seen] == [1.0, 1.0, 1.0]
     # The request gets its own timeouts back for any later send.
     assert response.request.extensions["timeout"]["read"] == 10.0
+
+
+@pytest.mark.parametrize("per_call", [False, True])
+def test_the_deadline_travels_to_inner_layers(mode: str, per_call: bool) -> None:
+    clock = FakeClock()
+    seen: list[object] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request.extensions.get(DEADLINE_EXTENSION))
+        clock.now += 0.5
+        return httpx2.Response(503 if len(seen) < 2 else 200)
+
+    policy = Retry() if per_call else Retry(deadline=3.0)
+    harness = Harness(mode, handler, clock=clock, retry=policy)
+    response = harness.request(**(options(deadline=3.0) if per_call else {}))
+    # The same absolute time on every attempt, on the transport's clock.
+    assert seen == [503.0, 503.0]
+    assert DEADLINE_EXTENSION not in response.request.extensions
+
+
+def test_no_deadline_extension_without_a_deadline(mode: str) -> None:
+    seen: list[bool] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(DEADLINE_EXTENSION in request.extensions)
+        return httpx2.Response(503 if len(seen) < 2 else 200)
+
+    Harness(mode, handler).request()
+    assert seen == [False, False]
 
 
 def test_timeout_at_the_deadline_becomes_deadline_exceeded(mode: str) -> None:

@@ -44,7 +44,7 @@ from tether._retry_errors import (
     RetryError,
 )
 
-__all__ = ["ATTEMPT_EXTENSION", "AsyncRetryTransport", "RetryTransport"]
+__all__ = ["ATTEMPT_EXTENSION", "DEADLINE_EXTENSION", "AsyncRetryTransport", "RetryTransport"]
 
 _log = logging.getLogger("tether.retry")
 
@@ -60,6 +60,12 @@ _new_attempt: Final = tuple.__new__
 ATTEMPT_EXTENSION: Final = "tether.attempt"
 """Request extension with the attempt number (1-based) for the layers below retry; the
 client's observing layer reads it. Absent on first attempts, which keeps them cheap."""
+
+DEADLINE_EXTENSION: Final = "tether.deadline_at"
+"""Request extension with the call's deadline as a ``time.monotonic()`` reading (the retry
+transport's ``clock``), set on every attempt of a call that has a deadline, whether it
+came from the call (``deadline=``) or from the policy (``Retry(deadline=...)``). Layers
+below retry read it: the rate limiter refuses at once a wait that would end past it."""
 
 
 class _Settings:
@@ -214,6 +220,7 @@ class _Call:
             remaining = self._deadline_at - now
             if remaining <= 0:
                 raise self._error(DeadlineExceeded, self._deadline_message(), None, None)
+            extensions[DEADLINE_EXTENSION] = self._deadline_at
             original = extensions.get("timeout")
             timeout: dict[str, float] = {}
             for phase in ("connect", "read", "write", "pool"):

@@ -184,3 +184,51 @@ def test_four_processes_share_one_quota_through_redis(
 ) -> None:
     sent = run_workers(sandbox, "redis", redis_url)
     check_shared_rate(sent, 40)
+
+
+def todo_requests(sandbox: SandboxServer) -> int:
+    routes = sandbox.stats()["routes"]
+    return sum(n for key, counts in routes.items() if "/todos" in key for n in counts.values())
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_a_policy_deadline_reaches_the_limiter(
+    sandbox: SandboxServer, asynchronous: bool
+) -> None:
+    """``Retry(deadline=...)`` set on the client, not on the call, bounds the limiter's wait:
+    a wait for the server's quota that cannot fit fails at once and sends nothing."""
+    policy = tether.Retry(deadline=0.4)
+    outcomes: list[float] = []
+
+    async def call(client: tether.Client | tether.AsyncClient, **options: Any) -> None:
+        start = time.monotonic()
+        try:
+            if isinstance(client, tether.AsyncClient):
+                await client.get("/todos/1", **options)
+            else:
+                client.get("/todos/1", **options)
+        finally:
+            outcomes.append(time.monotonic() - start)
+
+    async def scenario(client: tether.Client | tether.AsyncClient) -> None:
+        # The first answer teaches the quota (2 per second, one left); the second spends it.
+        await call(client)
+        await call(client)
+        # The third must wait for the window's reset, longer than the 0.4 s deadline.
+        with pytest.raises(tether.DeadlineExceeded, match="left of the call's deadline"):
+            await call(client)
+        assert outcomes[-1] < 0.2
+        assert todo_requests(sandbox) == 2
+        # A deadline that fits waits for the reset and succeeds.
+        await call(client, deadline=3.0)
+
+    with sandbox.limits("2/s"):
+        if asynchronous:
+            async with tether.AsyncClient(base_url=sandbox.url, retry=policy) as aclient:
+                await scenario(aclient)
+        else:
+            with tether.Client(base_url=sandbox.url, retry=policy) as client:
+                await scenario(client)
+    assert todo_requests(sandbox) == 3
+    assert count_429(sandbox) == 0
+    assert 0.3 < outcomes[-1] < 1.5

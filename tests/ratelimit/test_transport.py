@@ -205,3 +205,39 @@ async def test_a_wait_longer_than_the_deadline_fails_at_once(asynchronous: bool)
     permit = limiter.reserve(limiter.plan_request("GET", "api", None, "/x"), max_wait=60.0)
     assert permit is not None
     assert 59.0 < permit.wait <= 60.0
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_the_retry_policys_deadline_bounds_the_wait(asynchronous: bool) -> None:
+    # Set on the client's policy, not on the call: the retry layer passes it down.
+    limiter = tether.RateLimiter("1/min")
+    policy = tether.Retry(deadline=2)
+    transport = httpx2.MockTransport(ok)
+    start = time.monotonic()
+    if asynchronous:
+        async with tether.AsyncClient(transport=transport, rate_limit=limiter, retry=policy) as a:
+            await a.get("http://api/x")
+            with pytest.raises(tether.DeadlineExceeded, match="left of the call's deadline"):
+                await a.get("http://api/x")
+    else:
+        with tether.Client(transport=transport, rate_limit=limiter, retry=policy) as client:
+            client.get("http://api/x")
+            with pytest.raises(tether.DeadlineExceeded, match="left of the call's deadline"):
+                client.get("http://api/x")
+    assert time.monotonic() - start < 1.0
+    permit = limiter.reserve(limiter.plan_request("GET", "api", None, "/x"), max_wait=60.0)
+    assert permit is not None
+    assert 59.0 < permit.wait <= 60.0
+
+
+def test_a_deadline_under_a_plain_httpx2_client() -> None:
+    # The transports stacked by hand, as a user of plain httpx2 would.
+    limiter = tether.RateLimiter("1/min")
+    stack = tether.RetryTransport(
+        tether.RateLimitTransport(httpx2.MockTransport(ok), rate_limit=limiter),
+        retry=tether.Retry(deadline=1),
+    )
+    with httpx2.Client(transport=stack) as client:
+        client.get("http://api/x")
+        with pytest.raises(tether.DeadlineExceeded, match="left of the call's deadline"):
+            client.get("http://api/x")

@@ -201,6 +201,10 @@ class RateLimiter:
             reason = ""
         return Permit(plan.key, max(0.0, grant.wait), reason, seq, slots, grant)
 
+    def seconds_until(self, monotonic_time: float) -> float:
+        """Seconds from now until a ``time.monotonic()`` reading (on the limiter's clock)."""
+        return monotonic_time - self._clock()
+
     def unpaced(self, plan: _Plan) -> Permit:
         """The permit of a request sent while the limiter was quiet, to observe its answer."""
         return Permit(plan.key, 0.0, "", None, (), None)

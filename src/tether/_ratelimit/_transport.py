@@ -26,6 +26,7 @@ from tether._ratelimit._config import RateLimit
 from tether._ratelimit._limiter import Permit, RateLimiter, _Plan
 from tether._ratelimit._rate import Rate
 from tether._retry_errors import DeadlineExceeded
+from tether._retry_transport import DEADLINE_EXTENSION
 
 __all__ = ["AsyncRateLimitTransport", "RateLimitLike", "RateLimitTransport", "as_limiter"]
 
@@ -88,7 +89,8 @@ class _Shell(Generic[_T]):
         if permit is None:
             # Waiting past the deadline cannot succeed: fail now, not after the wait.
             raise DeadlineExceeded(
-                f"rate limit for {plan.key} needs a longer wait than the {left or 0.0:.2f}s "
+                f"rate limit for {plan.key} needs a longer wait than the "
+                f"{max(left or 0.0, 0.0):.2f}s "
                 "left of the call's deadline",
                 request=request,
                 attempts=(),
@@ -103,17 +105,13 @@ class _Shell(Generic[_T]):
         if self._hooks:
             emit(self._hooks, RateLimitWaited(permit.key, permit.wait, permit.reason))
 
-    @staticmethod
-    def _time_left(request: httpx2.Request) -> float | None:
-        """What a per-call deadline leaves: the retry layer cuts every phase's timeout to
-        it before each attempt, so the smallest one is the time left."""
-        if call_options(request).deadline is None:
-            return None
-        timeout = request.extensions.get("timeout")
-        if isinstance(timeout, dict):
-            values = [float(v) for v in timeout.values() if isinstance(v, int | float)]
-            if values:
-                return min(values)
+    def _time_left(self, request: httpx2.Request) -> float | None:
+        """Seconds left of the call's deadline. The retry layer above passes the deadline
+        of every call that has one, per call or from its policy; a per-call deadline with
+        no retry layer above started with this attempt."""
+        deadline_at = request.extensions.get(DEADLINE_EXTENSION)
+        if isinstance(deadline_at, int | float):
+            return self.limiter.seconds_until(deadline_at)
         return call_options(request).deadline
 
     def _observe(

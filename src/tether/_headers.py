@@ -141,6 +141,20 @@ def _param_number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _param(text: str) -> tuple[str, float] | None:
+    """A numeric ``key=value`` pair with a lower-case key, or ``None`` when unreadable."""
+    key, _, raw = text.partition("=")
+    number = _param_number(raw)
+    return None if number is None else (key.strip().lower(), number)
+
+
+def _member(member: str) -> tuple[str, list[tuple[str, float]]]:
+    """A Structured Fields list member: its head and its readable numeric parameters, in
+    order: ``'"a";r=0;t=30'`` gives ``'"a"'`` and ``[("r", 0.0), ("t", 30.0)]``."""
+    head, *params = member.split(";")
+    return head.strip(), [pair for pair in map(_param, params) if pair is not None]
+
+
 def parse_ratelimit(value: str) -> list[RateLimitItem]:
     """Parse a ``RateLimit`` field into one item per policy; unreadable members are skipped.
 
@@ -153,23 +167,16 @@ def parse_ratelimit(value: str) -> list[RateLimitItem]:
     items: list[RateLimitItem] = []
     legacy: dict[str, float] = {}
     for member in _split_members(value):
-        head, *params = member.split(";")
-        head = head.strip()
+        head, params = _member(member)
         if "=" in head and not head.startswith('"'):
             # Dictionary member of the older form: key=value.
-            key, _, raw = head.partition("=")
-            number = _param_number(raw)
-            if number is not None:
-                legacy[key.strip().lower()] = number
+            pair = _param(head)
+            if pair is not None:
+                legacy[pair[0]] = pair[1]
             continue
         remaining: int | None = None
         reset: float | None = None
-        for param in params:
-            key, _, raw = param.partition("=")
-            number = _param_number(raw)
-            if number is None:
-                continue
-            key = key.strip().lower()
+        for key, number in params:
             if key == "r":
                 remaining = int(number)
             elif key == "t":
@@ -265,19 +272,13 @@ def parse_ratelimit_policy(value: str) -> list[RateLimitPolicyItem]:
     """
     items: list[RateLimitPolicyItem] = []
     for member in _split_members(value):
-        head, *params = member.split(";")
-        head = head.strip()
+        head, params = _member(member)
         quota = _number(head)
         name = ""
         if quota is None:
             name = _unquote(head)
         window: float | None = None
-        for param in params:
-            key, _, raw = param.partition("=")
-            number = _param_number(raw)
-            if number is None:
-                continue
-            key = key.strip().lower()
+        for key, number in params:
             if key == "q":
                 quota = number
             elif key == "w" and number > 0:

@@ -301,6 +301,16 @@ class _Call:
         )
         return self._follow(decision, None, error)
 
+    def after(self, outcome: httpx2.Response | Exception) -> httpx2.Response | _Next:
+        """The call's answer, or what comes next: the shell discards a response that is
+        not the answer, then waits or raises as :meth:`_Next.wait` says."""
+        if isinstance(outcome, Exception):
+            step = self.on_error(outcome)
+            # Nothing decided against the error itself: it is the call's to raise.
+            return _Next(outcome, None) if step is None else _Next(step, outcome)
+        verdict = self.on_response(outcome)
+        return outcome if verdict is None else _Next(verdict, None)
+
     def _follow(
         self,
         decision: Decision,
@@ -471,6 +481,25 @@ def _describe(history: tuple[Attempt, ...]) -> str:
     return "tether attempts: " + "; ".join(attempt.describe() for attempt in history)
 
 
+class _Next:
+    """What follows an attempt that did not end the call: a wait, or an error to raise."""
+
+    __slots__ = ("cause", "step")
+
+    def __init__(self, step: float | Exception | _Deferred, cause: Exception | None) -> None:
+        self.step = step
+        self.cause = cause
+
+    def wait(self) -> float:
+        """Seconds to wait before the next attempt; raises the call's error instead."""
+        if isinstance(self.step, float):
+            return self.step
+        error = _raisable(self.step)
+        if self.cause is None:
+            raise error
+        raise error from self.cause
+
+
 class _Deferred:
     """An error to build after the shell has finished reading the response."""
 
@@ -503,17 +532,16 @@ def _read_small(response: httpx2.Response) -> bool:
     return length is not None and length.isdigit() and int(length) <= _DISCARD_LIMIT
 
 
-def _wait_or_raise(step: float | Exception | _Deferred, error: Exception | None = None) -> float:
-    """The wait before the next attempt, or raise the error that ends the call (chained
-    to the attempt's own ``error`` when there was one)."""
-    if isinstance(step, float):
-        return step
-    if error is None:
-        raise _raisable(step)
-    raise _raisable(step) from error
-
-
 _T = TypeVar("_T", httpx2.BaseTransport, httpx2.AsyncBaseTransport)
+
+
+def inner_or_default(shell: object, transport: _T | None) -> _T:
+    """``transport``, or httpx2's default transport of ``shell``'s kind (sync or async)."""
+    if transport is not None:
+        return transport
+    if isinstance(shell, httpx2.AsyncBaseTransport):
+        return cast(_T, httpx2.AsyncHTTPTransport())
+    return cast(_T, httpx2.HTTPTransport())
 
 
 class _Shell(Generic[_T]):
@@ -531,14 +559,7 @@ class _Shell(Generic[_T]):
         wall_clock: Callable[[], float] = time.time,
         report_attempts: bool = True,
     ) -> None:
-        if transport is None:
-            default = (
-                httpx2.AsyncHTTPTransport()
-                if isinstance(self, httpx2.AsyncBaseTransport)
-                else httpx2.HTTPTransport()
-            )
-            transport = cast(_T, default)
-        self.transport: _T = transport
+        self.transport: _T = inner_or_default(self, transport)
         self._settings = _Settings(
             retry, budget, hooks, rand, clock, wall_clock, report_attempts
         )
@@ -589,17 +610,11 @@ class RetryTransport(_Shell[httpx2.BaseTransport], httpx2.BaseTransport):
                         outcome = self.transport.handle_request(attempt)
                     except Exception as error:
                         outcome = error
-                if isinstance(outcome, Exception):
-                    step = call.on_error(outcome)
-                    if step is None:
-                        raise outcome
-                    wait = _wait_or_raise(step, outcome)
-                else:
-                    step = call.on_response(outcome)
-                    if step is None:
-                        return outcome
-                    _discard(outcome)
-                    wait = _wait_or_raise(step)
+                verdict = call.after(outcome)
+                if isinstance(verdict, httpx2.Response):
+                    return verdict
+                _discard(outcome)
+                wait = verdict.wait()
                 outcome = None
                 if wait > 0:
                     time.sleep(wait)
@@ -645,17 +660,11 @@ class AsyncRetryTransport(_Shell[httpx2.AsyncBaseTransport], httpx2.AsyncBaseTra
                         outcome = await self._send(attempt, call.time_left())
                     except Exception as error:
                         outcome = error
-                if isinstance(outcome, Exception):
-                    step = call.on_error(outcome)
-                    if step is None:
-                        raise outcome
-                    wait = _wait_or_raise(step, outcome)
-                else:
-                    step = call.on_response(outcome)
-                    if step is None:
-                        return outcome
-                    await _adiscard(outcome)
-                    wait = _wait_or_raise(step)
+                verdict = call.after(outcome)
+                if isinstance(verdict, httpx2.Response):
+                    return verdict
+                await _adiscard(outcome)
+                wait = verdict.wait()
                 outcome = None
                 if wait > 0:
                     await anyio.sleep(wait)
@@ -678,8 +687,11 @@ class AsyncRetryTransport(_Shell[httpx2.AsyncBaseTransport], httpx2.AsyncBaseTra
         await self.transport.aclose()
 
 
-def _discard(response: httpx2.Response) -> None:
-    """Finish with a response that is not returned: keep a small body, free the connection."""
+def _discard(response: httpx2.Response | Exception) -> None:
+    """Finish with a response that is not returned: keep a small body, free the connection.
+    An attempt that ended in an error has nothing to finish."""
+    if isinstance(response, Exception):
+        return
     try:
         if _read_small(response):
             response.read()
@@ -689,7 +701,9 @@ def _discard(response: httpx2.Response) -> None:
         response.close()
 
 
-async def _adiscard(response: httpx2.Response) -> None:
+async def _adiscard(response: httpx2.Response | Exception) -> None:
+    if isinstance(response, Exception):
+        return
     try:
         if _read_small(response):
             await response.aread()

@@ -10,6 +10,7 @@ otherwise simply left unused, which can only make the pace slower, never faster.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -135,14 +136,10 @@ class RateLimiter:
     ) -> Permit | None:
         """Reserve a slot without waiting; ``None`` if it would mean waiting over ``max_wait``."""
         slots, delay, reason = self._prepare(plan)
-        grant: Grant | None = None
-        if slots:
-            grant = self.store.reserve(slots, delay=delay, cost=cost, max_wait=max_wait)
-            if grant is None:
-                return None
-        elif max_wait is not None and delay > max_wait:
-            return None
-        return self._granted(plan, slots, grant, delay, reason)
+        grant = (
+            self.store.reserve(slots, delay=delay, cost=cost, max_wait=max_wait) if slots else None
+        )
+        return self._granted(plan, slots, grant, delay, reason, max_wait)
 
     async def areserve(
         self, plan: _Plan, *, cost: int = 1, max_wait: float | None = None
@@ -151,17 +148,11 @@ class RateLimiter:
         slots, delay, reason = self._prepare(plan)
         grant: Grant | None = None
         if slots:
-            if self.store.blocking:
-                grant = await anyio.to_thread.run_sync(
-                    lambda: self.store.reserve(slots, delay=delay, cost=cost, max_wait=max_wait)
-                )
-            else:
-                grant = self.store.reserve(slots, delay=delay, cost=cost, max_wait=max_wait)
-            if grant is None:
-                return None
-        elif max_wait is not None and delay > max_wait:
-            return None
-        return self._granted(plan, slots, grant, delay, reason)
+            reserve = functools.partial(
+                self.store.reserve, slots, delay=delay, cost=cost, max_wait=max_wait
+            )
+            grant = await anyio.to_thread.run_sync(reserve) if self.store.blocking else reserve()
+        return self._granted(plan, slots, grant, delay, reason, max_wait)
 
     def _prepare(self, plan: _Plan) -> tuple[tuple[Slot, ...], float, str]:
         state = self._adaptive.get(plan.key) if self._adaptive else None
@@ -183,7 +174,13 @@ class RateLimiter:
         grant: Grant | None,
         delay: float,
         reason: str,
-    ) -> Permit:
+        max_wait: float | None,
+    ) -> Permit | None:
+        """The permit for a store's answer (``None``: refused as over ``max_wait``)."""
+        if slots and grant is None:
+            return None
+        if not slots and max_wait is not None and delay > max_wait:
+            return None
         seq: int | None = None
         state = self._adaptive.get(plan.key) if self._adaptive else None
         if state is not None:
@@ -241,9 +238,8 @@ class RateLimiter:
         Raises :class:`TimeoutError` at once (without waiting) when the wait would be
         longer than ``max_wait`` seconds.
         """
-        permit = self.reserve(self._plan(key, None), cost=cost, max_wait=max_wait)
-        if permit is None:
-            raise TimeoutError(f"rate limit for {key!r} would need a wait over {max_wait}s")
+        plan = self._plan(key, None)
+        permit = _acquired(key, max_wait, self.reserve(plan, cost=cost, max_wait=max_wait))
         self.wait(permit)
         return permit.wait
 
@@ -251,9 +247,8 @@ class RateLimiter:
         self, key: str = "default", *, cost: int = 1, max_wait: float | None = None
     ) -> float:
         """Async :meth:`acquire`: awaits instead of sleeping; cancellation-safe."""
-        permit = await self.areserve(self._plan(key, None), cost=cost, max_wait=max_wait)
-        if permit is None:
-            raise TimeoutError(f"rate limit for {key!r} would need a wait over {max_wait}s")
+        plan = self._plan(key, None)
+        permit = _acquired(key, max_wait, await self.areserve(plan, cost=cost, max_wait=max_wait))
         await self.await_permit(permit)
         return permit.wait
 
@@ -291,6 +286,13 @@ class RateLimiter:
 
     def __repr__(self) -> str:
         return f"RateLimiter({self.config}, store={self.store!r})"
+
+
+def _acquired(key: str, max_wait: float | None, permit: Permit | None) -> Permit:
+    """The permit :meth:`RateLimiter.acquire` waits for, or the error when there is none."""
+    if permit is None:
+        raise TimeoutError(f"rate limit for {key!r} would need a wait over {max_wait}s")
+    return permit
 
 
 def _pace(limit: Limit) -> float:

@@ -11,11 +11,12 @@ holds times that are simply in the past.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from tether._ratelimit._core import Slot, reserve
 from tether._ratelimit._stores import Grant, decode, encode, expiry
@@ -77,63 +78,61 @@ class SQLiteStore:
         self, slots: Sequence[Slot], *, delay: float, cost: int, max_wait: float | None
     ) -> Grant | None:
         names = [slot.name for slot in slots]
-        with self._lock:
-            conn = self._connect()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                marks = ",".join("?" * len(names))
-                rows = dict(
-                    conn.execute(
-                        f"SELECT slot, state FROM tether_ratelimit WHERE slot IN ({marks})",
-                        names,
-                    ).fetchall()
-                )
-                states = [decode(rows.get(name)) for name in names]
-                # The clock is read under the write lock so times only move forward.
-                now = self.clock()
-                granted = reserve(
-                    slots, states, now=now, not_before=now + delay, cost=cost, max_wait=max_wait
-                )
-                if granted is None:
-                    conn.execute("ROLLBACK")
-                    return None
-                expires = expiry(slots, granted.states, now)
-                token = tuple(
-                    (encode(new), encode(old))
-                    for new, old in zip(granted.states, states, strict=True)
-                )
-                conn.executemany(
-                    "INSERT OR REPLACE INTO tether_ratelimit (slot, state, expires) "
-                    "VALUES (?, ?, ?)",
-                    [(name, new, expires) for name, (new, _) in zip(names, token, strict=True)],
-                )
-                self._calls += 1
-                if self._calls % self._SWEEP_EVERY == 0:
-                    conn.execute("DELETE FROM tether_ratelimit WHERE expires < ?", (now,))
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+        with self._transaction() as conn:
+            marks = ",".join("?" * len(names))
+            rows = dict(
+                conn.execute(
+                    f"SELECT slot, state FROM tether_ratelimit WHERE slot IN ({marks})", names
+                ).fetchall()
+            )
+            states = [decode(rows.get(name)) for name in names]
+            # The clock is read under the write lock so times only move forward.
+            now = self.clock()
+            granted = reserve(
+                slots, states, now=now, not_before=now + delay, cost=cost, max_wait=max_wait
+            )
+            if granted is None:
+                conn.execute("ROLLBACK")
+                return None
+            expires = expiry(slots, granted.states, now)
+            token = tuple(
+                (encode(new), encode(old)) for new, old in zip(granted.states, states, strict=True)
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO tether_ratelimit (slot, state, expires) VALUES (?, ?, ?)",
+                [(name, new, expires) for name, (new, _) in zip(names, token, strict=True)],
+            )
+            self._calls += 1
+            if self._calls % self._SWEEP_EVERY == 0:
+                conn.execute("DELETE FROM tether_ratelimit WHERE expires < ?", (now,))
         return Grant(granted.at - now, granted.cause, token)
 
     def refund(self, slots: Sequence[Slot], grant: Grant) -> None:
+        with self._transaction() as conn:
+            for slot, (new, old) in zip(slots, grant.token, strict=True):
+                if old:
+                    conn.execute(
+                        "UPDATE tether_ratelimit SET state = ? WHERE slot = ? AND state = ?",
+                        (old, slot.name, new),
+                    )
+                else:
+                    conn.execute(
+                        "DELETE FROM tether_ratelimit WHERE slot = ? AND state = ?",
+                        (slot.name, new),
+                    )
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that holds the database's write lock from its first read;
+        committed at the end of the block unless the block rolled it back, rolled back
+        on any error."""
         with self._lock:
             conn = self._connect()
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for slot, (new, old) in zip(slots, grant.token, strict=True):
-                    if old:
-                        conn.execute(
-                            "UPDATE tether_ratelimit SET state = ? WHERE slot = ? AND state = ?",
-                            (old, slot.name, new),
-                        )
-                    else:
-                        conn.execute(
-                            "DELETE FROM tether_ratelimit WHERE slot = ? AND state = ?",
-                            (slot.name, new),
-                        )
-                conn.execute("COMMIT")
+                yield conn
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")

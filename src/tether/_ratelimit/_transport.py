@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Generic, TypeVar, cast
+from typing import Generic, TypeVar
 
 import httpx2
 
@@ -26,7 +26,7 @@ from tether._ratelimit._config import RateLimit
 from tether._ratelimit._limiter import Permit, RateLimiter, _Plan
 from tether._ratelimit._rate import Rate
 from tether._retry_errors import DeadlineExceeded
-from tether._retry_transport import DEADLINE_EXTENSION
+from tether._retry_transport import DEADLINE_EXTENSION, inner_or_default
 
 __all__ = ["AsyncRateLimitTransport", "RateLimitLike", "RateLimitTransport", "as_limiter"]
 
@@ -68,20 +68,17 @@ class _Shell(Generic[_T]):
         rate_limit: RateLimitLike = None,
         hooks: Iterable[Hook] = (),
     ) -> None:
-        if transport is None:
-            default = (
-                httpx2.AsyncHTTPTransport()
-                if isinstance(self, httpx2.AsyncBaseTransport)
-                else httpx2.HTTPTransport()
-            )
-            transport = cast(_T, default)
-        self.transport: _T = transport
+        self.transport: _T = inner_or_default(self, transport)
         self.limiter = as_limiter(rate_limit)
         self._hooks = tuple(hooks)
 
     def _plan(self, request: httpx2.Request) -> _Plan:
         url = request.url
         return self.limiter.plan_request(request.method, url.host, url.port, url.path)
+
+    def _ask(self, request: httpx2.Request) -> tuple[_Plan, float | None]:
+        """The request's limits, and the most it may wait for them (``None``: no bound)."""
+        return self._plan(request), self._time_left(request)
 
     def _checked(
         self, request: httpx2.Request, plan: _Plan, left: float | None, permit: Permit | None
@@ -143,11 +140,9 @@ class RateLimitTransport(_Shell[httpx2.BaseTransport], httpx2.BaseTransport):
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         permit: Permit | None = None
         if not self.limiter._quiet:
-            plan = self._plan(request)
-            left = self._time_left(request)
-            permit = self._checked(
-                request, plan, left, self.limiter.reserve(plan, max_wait=left)
-            )
+            plan, left = self._ask(request)
+            reserved = self.limiter.reserve(plan, max_wait=left)
+            permit = self._checked(request, plan, left, reserved)
             if permit.wait > 0:
                 self.limiter.wait(permit)
                 self._waited(permit)
@@ -165,11 +160,9 @@ class AsyncRateLimitTransport(_Shell[httpx2.AsyncBaseTransport], httpx2.AsyncBas
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         permit: Permit | None = None
         if not self.limiter._quiet:
-            plan = self._plan(request)
-            left = self._time_left(request)
-            permit = self._checked(
-                request, plan, left, await self.limiter.areserve(plan, max_wait=left)
-            )
+            plan, left = self._ask(request)
+            reserved = await self.limiter.areserve(plan, max_wait=left)
+            permit = self._checked(request, plan, left, reserved)
             if permit.wait > 0:
                 await self.limiter.await_permit(permit)
                 self._waited(permit)

@@ -44,13 +44,14 @@ __all__ = [
 
 # Epoch values below this are taken for delays (see the module documentation).
 _EPOCH_FLOOR: Final = 1_000_000_000
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
-_INTEGER = re.compile(r"-?\d+(?:\.\d+)?")
+_UNSIGNED = re.compile(r"\d+(?:\.\d+)?")
+_SIGNED = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def _number(text: str) -> float | None:
+def _number(text: str, form: re.Pattern[str] = _UNSIGNED) -> float | None:
+    """A plain decimal number (unsigned unless ``form`` says otherwise), else ``None``."""
     text = text.strip()
-    if not _DIGITS.fullmatch(text):
+    if not form.fullmatch(text):
         return None
     value = float(text)
     return value if math.isfinite(value) else None
@@ -134,11 +135,8 @@ def _unquote(text: str) -> str:
 
 
 def _param_number(text: str) -> float | None:
-    text = text.strip()
-    if not _INTEGER.fullmatch(text):
-        return None
-    value = float(text)
-    return value if math.isfinite(value) else None
+    """A parameter's number, which may be negative (callers clamp where it matters)."""
+    return _number(text, _SIGNED)
 
 
 def _param(text: str) -> tuple[str, float] | None:

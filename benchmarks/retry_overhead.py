@@ -4,7 +4,8 @@ Compares, in the same run and against the same local server (a separate process,
 CPU is not counted), a bare ``httpx2.Client`` with one whose transport is wrapped in
 ``tether.RetryTransport`` (default policy and budget), sync and async. Rounds alternate
 between the two so drift in machine load hits both alike; the median ratio is printed.
-A second section measures the layer alone over ``httpx2.MockTransport`` in microseconds.
+A second section measures the retry and rate-limit layers alone and stacked over
+``httpx2.MockTransport``, in microseconds added per request.
 
 Run: ``.venv/bin/python benchmarks/retry_overhead.py`` (under a minute).
 """
@@ -104,25 +105,56 @@ async def compare_async(url: str) -> tuple[float, float, float]:
     return median(bare_times), median(wrapped_times), median(ratios)
 
 
-def layer_alone() -> tuple[float, float]:
-    """Microseconds per request over a mock transport: bare, and with the retry layer."""
+def _ok(request: httpx2.Request) -> httpx2.Response:
+    return httpx2.Response(200, headers={"Content-Type": "application/json"}, content=b"{}")
 
-    def ok(request: httpx2.Request) -> httpx2.Response:
-        return httpx2.Response(200, content=b"{}")
 
-    mock = httpx2.MockTransport(ok)
-    retry = tether.RetryTransport(mock)
+LAYER_COUNT = 500
+LAYER_ROUNDS = 30
+
+
+def layers_alone() -> dict[str, dict[str, float]]:
+    """Microseconds per request over a mock transport, sync and async: bare, each layer
+    alone, and both stacked as ``tether.Client`` stacks them (retry over rate limit).
+
+    The rate limiter is the default adaptive one and the mock sends no rate-limit headers:
+    the common case. Interleaved rounds, best of each: the minimum is the figure least
+    disturbed by other load on a shared machine.
+    """
+    mock = httpx2.MockTransport(_ok)
     request = httpx2.Request("GET", "http://api.test/x")
-    count = 2_000
-    best = {"bare": float("inf"), "retry": float("inf")}
-    # Interleaved rounds, best of each: the minimum is the least disturbed by other load.
-    for _ in range(15):
-        for name, transport in (("bare", mock), ("retry", retry)):
+    sync: dict[str, httpx2.BaseTransport] = {
+        "bare": mock,
+        "retry": tether.RetryTransport(mock),
+        "rate limit": tether.RateLimitTransport(mock),
+        "both": tether.RetryTransport(tether.RateLimitTransport(mock)),
+    }
+    asynchronous: dict[str, httpx2.AsyncBaseTransport] = {
+        "bare": mock,
+        "retry": tether.AsyncRetryTransport(mock),
+        "rate limit": tether.AsyncRateLimitTransport(mock),
+        "both": tether.AsyncRetryTransport(tether.AsyncRateLimitTransport(mock)),
+    }
+    best = {"sync": dict.fromkeys(sync, float("inf")), "async": dict.fromkeys(sync, float("inf"))}
+    for _ in range(LAYER_ROUNDS):
+        for name, transport in sync.items():
             started = time.process_time()
-            for _ in range(count):
+            for _ in range(LAYER_COUNT):
                 transport.handle_request(request)
-            best[name] = min(best[name], (time.process_time() - started) / count)
-    return best["bare"] * 1e6, best["retry"] * 1e6
+            elapsed = (time.process_time() - started) / LAYER_COUNT
+            best["sync"][name] = min(best["sync"][name], elapsed)
+
+    async def run_async() -> None:
+        for _ in range(LAYER_ROUNDS):
+            for name, transport in asynchronous.items():
+                started = time.process_time()
+                for _ in range(LAYER_COUNT):
+                    await transport.handle_async_request(request)
+                elapsed = (time.process_time() - started) / LAYER_COUNT
+                best["async"][name] = min(best["async"][name], elapsed)
+
+    asyncio.run(run_async())
+    return {kind: {k: v * 1e6 for k, v in times.items()} for kind, times in best.items()}
 
 
 def main() -> None:
@@ -141,10 +173,13 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    mock_bare, mock_retry = layer_alone()
-    print(f"layer alone over MockTransport: {mock_bare:.2f} us bare, {mock_retry:.2f} us "
-          f"with retry, +{mock_retry - mock_bare:.2f} us per request")
-
+    print("\nlayers alone over MockTransport (us CPU per request, best of interleaved rounds):")
+    for kind, times in layers_alone().items():
+        bare = times["bare"]
+        added = ", ".join(
+            f"{name} +{value - bare:.2f}" for name, value in times.items() if name != "bare"
+        )
+        print(f"  {kind:5s}: bare {bare:.2f}; {added}")
 
 if __name__ == "__main__":
     main()

@@ -134,7 +134,11 @@ class _Settings:
             return False
         elapsed = self.clock() - start
         # tuple.__new__ skips the named tuple's Python-level constructor: same object.
-        _attach(response, (_new_attempt(Attempt, (1, status, None, 0.0, elapsed, None)),))
+        history = (_new_attempt(Attempt, (1, status, None, 0.0, elapsed, None)),)
+        try:
+            response.extensions[ATTEMPTS_KEY] = history
+        except TypeError:
+            _attach(response, history)
         if self.report_attempts:
             emit(
                 self.hooks,

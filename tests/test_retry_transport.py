@@ -114,6 +114,40 @@ def test_first_attempt_success_has_one_entry_history(mode: str) -> None:
     assert [type(e) for e in harness.events] == [RequestFinished]
 
 
+def _observed(
+    mode: str, outcomes: tuple[int | type[Exception], ...], **request: Any
+) -> tuple[list[tuple[Any, ...]], list[Event], str]:
+    """History, events and outcome of one call, for comparing the two paths."""
+    clock = FakeClock()
+    harness = Harness(mode, sequence(*outcomes), clock=clock, retry=Retry(jitter=False))
+    try:
+        response = harness.request(**request)
+        result, history = f"status {response.status_code}", attempts_of(response)
+    except httpx2.HTTPError as error:
+        result, history = type(error).__name__, attempts_of(error)
+    # The fake clock stands still, so timings are equal too.
+    return [tuple(a) for a in history], list(harness.events), result
+
+
+@pytest.mark.parametrize(
+    "outcomes",
+    [
+        (200,),
+        (404,),
+        (503, 200),
+        (503, 503, 503, 503),
+        (httpx2.ConnectError, 200),
+        (httpx2.ReadError,),
+        (httpx2.ConnectError,),
+    ],
+)
+def test_the_fast_first_attempt_behaves_like_the_full_path(
+    mode: str, outcomes: tuple[int | type[Exception], ...]
+) -> None:
+    # Per-call options (even empty ones) take the full path from the first attempt.
+    assert _observed(mode, outcomes) == _observed(mode, outcomes, **options())
+
+
 def test_retries_until_success_and_records_each_attempt(mode: str) -> None:
     handler = sequence(503, httpx2.ConnectError, 200)
     harness = Harness(mode, handler, retry=Retry(jitter=False))

@@ -55,8 +55,7 @@ from tether._errors import ConfigurationError, error_for_response
 from tether._hooks import Hook
 from tether._logging import AsyncObservingTransport, ObservingTransport
 from tether._options import EXTENSION_KEY, CallOptions
-from tether._pagination import AsyncPaginator, Checkpoint, Paginator, Strategy
-from tether._pagination._async import DEFAULT_CONCURRENCY
+from tether._pagination import AsyncPaginator, Paginator, paginate_method
 from tether._ratelimit import (
     AsyncRateLimitTransport,
     RateLimiter,
@@ -718,19 +717,8 @@ class Client(_Shared, httpx2.Client):
         """Send a ``QUERY`` request; arguments as in :meth:`request`."""
         return self.request("QUERY", url, **options)
 
-    def paginate(
-        self,
-        url: httpx2.URL | str | None = None,
-        *,
-        params: QueryParamTypes | None = None,
-        method: str = "GET",
-        strategy: Strategy | None = None,
-        items: str | None = None,
-        max_items: int | None = None,
-        max_pages: int | None = None,
-        checkpoint: Checkpoint | None = None,
-        **request_options: Any,
-    ) -> Paginator:
+    paginate = paginate_method(
+        Paginator,
         """Iterate the items of a paginated endpoint, page after page.
 
         The style (``Link`` header, next URL or cursor in the body, page numbers, offsets)
@@ -743,19 +731,8 @@ class Client(_Shared, httpx2.Client):
 
             for photo in client.paginate("/photos", params={"_page": 1, "_limit": 100}):
                 print(photo["id"])
-        """
-        return Paginator(
-            self,
-            url,
-            method=method,
-            params=params,
-            strategy=strategy,
-            items=items,
-            max_items=max_items,
-            max_pages=max_pages,
-            checkpoint=checkpoint,
-            **request_options,
-        )
+        """,
+    )
 
 
 class AsyncClient(_Shared, httpx2.AsyncClient):
@@ -867,20 +844,8 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         """Send a ``QUERY`` request; arguments as in :meth:`request`."""
         return await self.request("QUERY", url, **options)
 
-    def paginate(
-        self,
-        url: httpx2.URL | str | None = None,
-        *,
-        params: QueryParamTypes | None = None,
-        method: str = "GET",
-        strategy: Strategy | None = None,
-        items: str | None = None,
-        max_items: int | None = None,
-        max_pages: int | None = None,
-        checkpoint: Checkpoint | None = None,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        **request_options: Any,
-    ) -> AsyncPaginator:
+    paginate = paginate_method(
+        AsyncPaginator,
         """Iterate the items of a paginated endpoint asynchronously (``async for``).
 
         As :meth:`Client.paginate`, plus ``concurrency``: when the first page tells how
@@ -891,17 +856,5 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
 
             async for photo in client.paginate("/photos", params={"page": 1, "per_page": 50}):
                 print(photo["id"])
-        """
-        return AsyncPaginator(
-            self,
-            url,
-            method=method,
-            params=params,
-            strategy=strategy,
-            items=items,
-            max_items=max_items,
-            max_pages=max_pages,
-            checkpoint=checkpoint,
-            concurrency=concurrency,
-            **request_options,
-        )
+        """,
+    )

@@ -48,6 +48,9 @@ from tether._config import (
     DEFAULT_TIMEOUT,
     Settings,
     attach_call_options,
+    check_auth,
+    check_hooks,
+    check_httpx2_arguments,
     check_timeout,
     timeout_within_deadline,
 )
@@ -391,9 +394,10 @@ class _Shared(BaseClient):
         self._init_rate_limit(kwargs.pop("rate_limit"))
         self._tether = Settings(
             raise_for_status=kwargs.pop("raise_for_status"),
-            hooks=tuple(kwargs.pop("hooks")),
+            hooks=check_hooks(kwargs.pop("hooks")),
             allow_no_timeout=kwargs.pop("allow_no_timeout"),
         )
+        check_httpx2_arguments(kwargs)
         kwargs["timeout"] = check_timeout(
             kwargs["timeout"], allow_no_timeout=self._tether.allow_no_timeout
         )
@@ -471,6 +475,8 @@ class _Shared(BaseClient):
         raise_for_status = kwargs.pop("raise_for_status", None)
         retry = kwargs.pop("retry", None)
         deadline = kwargs.pop("deadline", None)
+        if not isinstance(kwargs.get("auth", USE_CLIENT_DEFAULT), UseClientDefault):
+            check_auth(kwargs["auth"])
         timeout = kwargs.get("timeout", USE_CLIENT_DEFAULT)
         if not isinstance(timeout, UseClientDefault):
             timeout = kwargs["timeout"] = check_timeout(

@@ -7,24 +7,26 @@ they only differ in how they wait and send.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import httpx2
 
 from tether._errors import ConfigurationError
 from tether._hooks import Hook
 from tether._options import EXTENSION_KEY, CallOptions
-
-if TYPE_CHECKING:
-    from tether._retry import Retry
+from tether._retry import Retry
 
 __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_TIMEOUT",
     "Settings",
     "attach_call_options",
+    "check_auth",
+    "check_flag",
+    "check_hooks",
+    "check_httpx2_arguments",
     "check_timeout",
 ]
 
@@ -49,6 +51,118 @@ class Settings:
     raise_for_status: bool = True
     hooks: tuple[Hook, ...] = ()
     allow_no_timeout: bool = False
+
+    def __post_init__(self) -> None:
+        check_flag("raise_for_status", self.raise_for_status)
+        check_flag("allow_no_timeout", self.allow_no_timeout)
+
+
+def check_flag(name: str, value: object, *, none: str | None = None) -> None:
+    """Refuse anything but ``True``/``False`` (and ``None`` when ``none`` says what it
+    means): a string such as ``"no"`` would otherwise count as true."""
+    if isinstance(value, bool) or (none is not None and value is None):
+        return
+    allowed = "True or False" if none is None else f"True, False or None ({none})"
+    raise ConfigurationError(f"{name}={value!r}: expected {allowed}")
+
+
+def check_hooks(hooks: object) -> tuple[Hook, ...]:
+    """``hooks`` as a tuple of callables, refusing a lone callable or a non-callable item."""
+    if callable(hooks):
+        raise ConfigurationError(
+            f"hooks={hooks!r}: pass a list of callables, for example hooks=[{_name(hooks)}]"
+        )
+    if isinstance(hooks, str | bytes) or not isinstance(hooks, Iterable):
+        raise ConfigurationError(f"hooks={hooks!r}: pass a list of callables taking one event")
+    checked = tuple(hooks)
+    for hook in checked:
+        if not callable(hook):
+            raise ConfigurationError(
+                f"hooks: {hook!r} is not callable; each hook is a function taking one event"
+            )
+    return checked
+
+
+def _name(function: object) -> str:
+    return getattr(function, "__name__", "my_hook")
+
+
+_AUTH_HINT = (
+    "pass a tether auth (APIKeyAuth, BearerAuth, BasicAuth, OAuth2ClientCredentials), an "
+    "httpx2.Auth, a (username, password) tuple for HTTP Basic, or a function taking and "
+    "returning the request"
+)
+
+
+def check_auth(auth: object) -> None:
+    """Refuse, when the client or call is set up, an ``auth`` httpx2 would only reject at
+    the first request (or fail on with an ``IndexError`` for a one-item tuple)."""
+    if auth is None or isinstance(auth, httpx2.Auth) or callable(auth):
+        return
+    if isinstance(auth, tuple | list) and len(auth) == 2:
+        if all(isinstance(part, str | bytes) for part in auth):
+            return
+        raise ConfigurationError(
+            "auth=(username, password): both must be strings; " + _AUTH_HINT
+        )
+    # A string or a tuple may hold a secret, so those are described, not shown.
+    if isinstance(auth, str | bytes | tuple | list):
+        shown = f"a {type(auth).__name__} of length {len(auth)}"
+    else:
+        shown = repr(auth)
+    hint = " (a token goes in tether.BearerAuth(token))" if isinstance(auth, str) else ""
+    raise ConfigurationError(f"auth: got {shown}, which is not an auth{hint}; {_AUTH_HINT}")
+
+
+_EVENT_HOOK_KINDS = frozenset({"request", "response"})
+
+
+def check_httpx2_arguments(kwargs: Mapping[str, Any]) -> None:
+    """Check the httpx2 constructor arguments that httpx2 itself only trips over later,
+    deep inside a transport or at the first request."""
+    check_auth(kwargs.get("auth"))
+    limits = kwargs.get("limits")
+    if not isinstance(limits, httpx2.Limits):
+        raise ConfigurationError(
+            f"limits={limits!r}: pass an httpx2.Limits(max_connections=..., "
+            "max_keepalive_connections=...)"
+        )
+    max_redirects = kwargs.get("max_redirects")
+    if isinstance(max_redirects, bool) or not isinstance(max_redirects, int) or max_redirects < 0:
+        raise ConfigurationError(
+            f"max_redirects={max_redirects!r}: expected a whole number >= 0"
+        )
+    event_hooks = kwargs.get("event_hooks")
+    if event_hooks is not None:
+        _check_event_hooks(event_hooks)
+    base_url = kwargs.get("base_url")
+    if not isinstance(base_url, str | httpx2.URL):
+        raise ConfigurationError(
+            f"base_url={base_url!r}: expected a URL as a string, such as "
+            "'https://api.example.com'"
+        )
+
+
+def _check_event_hooks(event_hooks: object) -> None:
+    if not isinstance(event_hooks, Mapping):
+        raise ConfigurationError(
+            f"event_hooks={event_hooks!r}: expected a dict such as "
+            "{'request': [log_request], 'response': [log_response]}"
+        )
+    for kind, functions in event_hooks.items():
+        if kind not in _EVENT_HOOK_KINDS:
+            raise ConfigurationError(
+                f"event_hooks: unknown event {kind!r}; httpx2 calls 'request' and 'response' "
+                "hooks only (tether's own events go to hooks=[...])"
+            )
+        if callable(functions) or not isinstance(functions, Iterable):
+            raise ConfigurationError(
+                f"event_hooks[{kind!r}]: expected a list of functions, such as "
+                f"{{{kind!r}: [{_name(functions)}]}}"
+            )
+        for function in functions:
+            if not callable(function):
+                raise ConfigurationError(f"event_hooks[{kind!r}]: {function!r} is not callable")
 
 
 def _is_seconds(value: object) -> bool:
@@ -122,6 +236,12 @@ def attach_call_options(
     if raise_for_status is None and retry is None and deadline is None:
         return extensions
     _check_deadline(deadline)
+    check_flag("raise_for_status", raise_for_status, none="as the client")
+    if retry is not None and not isinstance(retry, bool | Retry):
+        raise ConfigurationError(
+            f"retry={retry!r}: pass a tether.Retry(...) for this call, False to send it "
+            "once, or leave it out for the client's policy"
+        )
     merged = dict(extensions) if extensions else {}
     merged[EXTENSION_KEY] = CallOptions(
         raise_for_status=raise_for_status, retry=retry, deadline=deadline

@@ -1,0 +1,103 @@
+"""Constructor and per-call arguments are checked when given, with a message naming them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2
+import pytest
+
+import tether
+
+
+def ok(request: httpx2.Request) -> httpx2.Response:
+    return httpx2.Response(200, json={})
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"raise_for_status": "no"}, r"raise_for_status='no': expected True or False"),
+        ({"allow_no_timeout": 1}, r"allow_no_timeout=1: expected True or False"),
+        ({"hooks": print}, r"hooks=.*pass a list of callables, for example hooks=\[print\]"),
+        ({"hooks": [1]}, r"hooks: 1 is not callable"),
+        ({"hooks": "print"}, r"hooks='print': pass a list of callables"),
+        ({"limits": 5}, r"limits=5: pass an httpx2.Limits"),
+        ({"max_redirects": -1}, r"max_redirects=-1: expected a whole number >= 0"),
+        ({"base_url": 5}, r"base_url=5: expected a URL"),
+        ({"event_hooks": {"reqest": [print]}}, r"unknown event 'reqest'"),
+        ({"event_hooks": {"request": print}}, r"event_hooks\['request'\]: expected a list"),
+        ({"event_hooks": {"response": [1]}}, r"event_hooks\['response'\]: 1 is not callable"),
+        ({"auth": 5}, r"auth: got 5, which is not an auth"),
+        ({"auth": ("user",)}, r"auth: got a tuple of length 1"),
+        ({"auth": ("user", None)}, r"both must be strings"),
+    ],
+)
+def test_constructor_refuses_bad_arguments(arguments: dict[str, Any], message: str) -> None:
+    for kind in (tether.Client, tether.AsyncClient):
+        with pytest.raises(tether.ConfigurationError, match=message):
+            kind(**arguments)
+
+
+def test_a_string_auth_is_not_shown_and_points_to_bearer_auth() -> None:
+    with pytest.raises(tether.ConfigurationError, match=r"BearerAuth\(token\)") as caught:
+        tether.Client(auth="s3cr3t-token")  # type: ignore[arg-type]
+    assert "s3cr3t" not in str(caught.value)
+
+
+def test_with_options_checks_like_the_constructor() -> None:
+    with tether.Client(transport=httpx2.MockTransport(ok)) as client:
+        with pytest.raises(tether.ConfigurationError, match="raise_for_status=None"):
+            client.with_options(raise_for_status=None)  # type: ignore[arg-type]
+        with pytest.raises(tether.ConfigurationError, match="hooks"):
+            client.with_options(hooks=[None])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"retry": 3}, r"retry=3: pass a tether.Retry\(...\) for this call"),
+        ({"retry": "no"}, r"retry='no'"),
+        ({"raise_for_status": "no"}, r"raise_for_status='no': expected True, False or None"),
+        ({"auth": "token"}, r"auth: got a str"),
+    ],
+)
+def test_per_call_options_are_checked_before_sending(options: dict[str, Any], message: str) -> None:
+    sent: list[httpx2.Request] = []
+
+    def record(request: httpx2.Request) -> httpx2.Response:
+        sent.append(request)
+        return httpx2.Response(200)
+
+    with tether.Client(base_url="https://api.example", transport=httpx2.MockTransport(record)) as c:
+        with pytest.raises(tether.ConfigurationError, match=message):
+            c.get("/x", **options)
+        with (
+            pytest.raises(tether.ConfigurationError, match=message),
+            c.stream("GET", "/x", **options),
+        ):
+            pass
+        if "auth" not in options:
+            with pytest.raises(tether.ConfigurationError, match=message):
+                c.send(c.build_request("GET", "/x"), **options)
+    assert sent == []
+
+
+async def test_async_per_call_options_are_checked() -> None:
+    async with tether.AsyncClient(transport=httpx2.MockTransport(ok)) as client:
+        with pytest.raises(tether.ConfigurationError, match="retry=3"):
+            await client.get("https://api.example/x", retry=3)  # type: ignore[arg-type]
+
+
+def test_valid_arguments_still_work() -> None:
+    client = tether.Client(
+        auth=("user", "pass"),
+        hooks=(print,),
+        event_hooks={"request": [print], "response": []},
+        max_redirects=0,
+        transport=httpx2.MockTransport(ok),
+    )
+    with client:
+        response = client.get("https://api.example/x", retry=True, raise_for_status=None)
+        assert response.status_code == 200
+        assert client.get("https://api.example/x", auth=lambda r: r).status_code == 200

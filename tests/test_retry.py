@@ -99,11 +99,27 @@ def test_collections_are_normalised() -> None:
         ({"statuses": [700]}, "statuses"),
         ({"methods": "GET"}, "methods"),
         ({"idempotency_header": ""}, "idempotency_header"),
+        ({"statuses": 503}, r"statuses=\.\.\.\) wants a collection such as \{503\}"),
+        ({"statuses": [200]}, r"holds 200: only error statuses"),
+        ({"methods": None}, r"methods=\.\.\.\) wants a collection"),
+        ({"methods": ["GET", 1]}, r"holds 1, not a method name"),
+        ({"jitter": "no"}, r"jitter=\.\.\.\) must be True or False, got 'no'"),
+        ({"idempotency_key": 1}, r"idempotency_key=\.\.\.\) must be True or False"),
     ],
 )
 def test_bad_configuration_is_refused_early(kwargs: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(tether.ConfigurationError, match=message):
         Retry(**kwargs)
+
+
+def test_testing_switches_take_only_booleans() -> None:
+    with pytest.raises(tether.ConfigurationError, match="set_testing"):
+        Retry.set_testing("no")  # type: ignore[arg-type]
+    with (
+        pytest.raises(tether.ConfigurationError, match="retry_testing_mode"),
+        tether.retry_testing_mode(5),  # type: ignore[arg-type]
+    ):
+        pass
 
 
 # -- backoff -----------------------------------------------------------------------------

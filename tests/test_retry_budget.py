@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from tether import ConfigurationError
 from tether._retry_budget import RetryBudget
 
 
@@ -203,5 +204,5 @@ def test_calls_not_yet_filed_age_out_with_their_bucket() -> None:
     ],
 )
 def test_bad_configuration_is_refused(kwargs: dict[str, float], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ConfigurationError, match=message):
         RetryBudget(**kwargs)  # type: ignore[arg-type]

@@ -34,6 +34,7 @@ from typing import Any, Final, Literal, NamedTuple
 
 import httpx2
 
+from tether._errors import ConfigurationError
 from tether._headers import server_wait
 
 __all__ = [
@@ -83,6 +84,7 @@ def retry_testing_mode(enabled: bool = True) -> Iterator[None]:
             client.get("/flaky")   # retries at once
     """
     global _testing
+    _check_switch("retry_testing_mode", enabled)
     previous = _testing
     _testing = enabled
     try:
@@ -91,17 +93,22 @@ def retry_testing_mode(enabled: bool = True) -> Iterator[None]:
         _testing = previous
 
 
+def _check_switch(function: str, enabled: object) -> None:
+    if not isinstance(enabled, bool):
+        raise ConfigurationError(f"{function}(enabled=...) takes True or False, got {enabled!r}")
+
+
 def _as_positive_int(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"Retry({name}=...) must be a whole number >= 1, got {value!r}")
+        raise ConfigurationError(f"Retry({name}=...) must be a whole number >= 1, got {value!r}")
     return value
 
 
 def _as_non_negative(name: str, value: object, *, minimum: float = 0.0) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-        raise ValueError(f"Retry({name}=...) must be a number of seconds, got {value!r}")
+        raise ConfigurationError(f"Retry({name}=...) must be a number of seconds, got {value!r}")
     if value < minimum:
-        raise ValueError(f"Retry({name}=...) must be >= {minimum}, got {value!r}")
+        raise ConfigurationError(f"Retry({name}=...) must be >= {minimum:g}, got {value!r}")
     return float(value)
 
 
@@ -154,12 +161,21 @@ class Retry:
         if self.deadline is not None:
             deadline = _as_non_negative("deadline", self.deadline)
             if deadline == 0:
-                raise ValueError("Retry(deadline=...) must be > 0 seconds, or None for none")
+                raise ConfigurationError(
+                    "Retry(deadline=...) must be > 0 seconds, or None for none"
+                )
             set_(self, "deadline", deadline)
         set_(self, "statuses", _status_set(self.statuses))
         set_(self, "methods", _method_set(self.methods))
         if not isinstance(self.idempotency_header, str) or not self.idempotency_header:
-            raise ValueError("Retry(idempotency_header=...) must be a header name")
+            raise ConfigurationError(
+                "Retry(idempotency_header=...) must be a header name such as "
+                f"'Idempotency-Key', got {self.idempotency_header!r}"
+            )
+        for name in ("jitter", "idempotency_key"):
+            value = getattr(self, name)
+            if not isinstance(value, bool):
+                raise ConfigurationError(f"Retry({name}=...) must be True or False, got {value!r}")
 
     def replace(self, **changes: Any) -> Retry:
         """A copy with some fields changed: ``policy.replace(attempts=6)``."""
@@ -173,7 +189,8 @@ class Retry:
         :func:`retry_testing_mode` context manager where a ``with`` block fits.
         """
         global _testing
-        _testing = bool(enabled)
+        _check_switch("Retry.set_testing", enabled)
+        _testing = enabled
 
     def backoff(self, retry_number: int, rand: Callable[[], float]) -> float:
         """The wait before retry number ``retry_number`` (1 for the first retry)."""
@@ -189,21 +206,36 @@ class Retry:
 def _status_set(statuses: Iterable[int]) -> frozenset[int]:
     if isinstance(statuses, frozenset) and statuses is RETRY_STATUSES:
         return statuses
+    if isinstance(statuses, int | str | bytes) or not isinstance(statuses, Iterable):
+        raise ConfigurationError(
+            f"Retry(statuses=...) wants a collection such as {{503}}, not {statuses!r}"
+        )
     result = frozenset(statuses)
     for status in result:
         if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
-            raise ValueError(f"Retry(statuses=...) holds {status!r}, not an HTTP status code")
+            raise ConfigurationError(
+                f"Retry(statuses=...) holds {status!r}, not an HTTP status code"
+            )
+        if status < 400:
+            raise ConfigurationError(
+                f"Retry(statuses=...) holds {status}: only error statuses (400-599) can be "
+                "retried"
+            )
     return result
 
 
 def _method_set(methods: Iterable[str]) -> frozenset[str]:
-    if isinstance(methods, str):
-        raise ValueError(
+    if isinstance(methods, str | bytes) or not isinstance(methods, Iterable):
+        raise ConfigurationError(
             f"Retry(methods=...) wants a collection such as {{'GET'}}, not {methods!r}"
         )
     if methods is IDEMPOTENT_METHODS:
         return IDEMPOTENT_METHODS
-    return frozenset(method.upper() for method in methods)
+    result = frozenset(methods)
+    for method in result:
+        if not isinstance(method, str) or not method:
+            raise ConfigurationError(f"Retry(methods=...) holds {method!r}, not a method name")
+    return frozenset(method.upper() for method in result)
 
 
 def backoff(

@@ -27,6 +27,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from tether._errors import ConfigurationError
+
 __all__ = ["RetryBudget"]
 
 
@@ -71,11 +73,15 @@ class RetryBudget:
     ) -> None:
         for name, value in (("ratio", ratio), ("min_per_second", min_per_second)):
             if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-                raise ValueError(f"RetryBudget({name}=...) must be a number >= 0, got {value!r}")
+                raise ConfigurationError(
+                    f"RetryBudget({name}=...) must be a number >= 0, got {value!r}"
+                )
         if isinstance(window, bool) or not isinstance(window, int | float) or not window > 0:
-            raise ValueError(f"RetryBudget(window=...) must be seconds > 0, got {window!r}")
+            raise ConfigurationError(
+                f"RetryBudget(window=...) must be seconds > 0, got {window!r}"
+            )
         if math.isinf(window):
-            raise ValueError("RetryBudget(window=...) must be finite")
+            raise ConfigurationError("RetryBudget(window=...) must be finite")
         self.ratio = float(ratio)
         self.min_per_second = float(min_per_second)
         self.window = float(window)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tether import ConfigurationError
 from tether._ratelimit import MemoryStore, RedisStore, SQLiteStore, Store
 from tether._ratelimit._core import Slot
 from tether._ratelimit._gcra import GcraLimit
@@ -20,9 +21,7 @@ StoreFactory = Callable[[FakeClock], Store]
 
 
 @pytest.fixture(params=["memory", "sqlite", "redis"])
-def make_store(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[StoreFactory]:
+def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
     made: list[Store] = []
 
     def factory(clock: FakeClock) -> Store:
@@ -132,3 +131,12 @@ def test_redis_store_uses_the_server_clock_by_default(redis_client: Any) -> None
     grant = store.reserve(slots, delay=0, cost=1, max_wait=None)
     assert grant is not None
     assert 0.4 < grant.wait <= 0.5
+
+
+def test_sqlite_store_in_a_missing_folder_says_which_and_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "missing" / "quota.sqlite"
+    with pytest.raises(
+        ConfigurationError, match=r"SQLiteStore\(.*quota.sqlite'\): cannot open"
+    ) as info:
+        SQLiteStore(path)
+    assert "does not exist: create it first" in str(info.value)

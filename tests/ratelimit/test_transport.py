@@ -71,7 +71,7 @@ def test_events_and_log_lines(caplog: pytest.LogCaptureFixture) -> None:
     assert [(e.key, e.reason) for e in waited] == [("api", "server pace 9.5/s")] * 2
     assert all(0.05 < e.wait <= 1 / 9.5 for e in waited)
     messages = [r.getMessage() for r in caplog.records if r.name == "tether.ratelimit"]
-    assert messages[0] == 'pace for api now 9.5/s: server policy 10 per 1s'
+    assert messages[0] == "pace for api now 9.5/s: server policy 10 per 1s"
     assert messages[1].startswith("waited 0.")
     assert messages[1].endswith("for api (server pace 9.5/s)")
 
@@ -87,6 +87,22 @@ def test_bad_rate_limit_is_a_configuration_error() -> None:
         tether.Client(rate_limit=True)  # type: ignore[arg-type]
     with pytest.raises(tether.ConfigurationError, match="cannot read rate '5 a sec'"):
         tether.AsyncClient(rate_limit="5 a sec")
+
+
+@pytest.mark.parametrize(
+    ("rate_limit", "message"),
+    [
+        (5, r"rate_limit=5: a number alone is not a rate: 5 per what\? .* '5/s'"),
+        ([10, "500/h"], r"rate_limit=\[10, '500/h'\]: a number alone is not a rate: 10 per"),
+        (object, "rate_limit=<class 'object'>: expected a rate such as '5/s'"),
+    ],
+)
+def test_a_rate_limit_that_is_not_a_rate_says_what_to_write(
+    rate_limit: object, message: str
+) -> None:
+    with pytest.raises(tether.ConfigurationError, match=message) as info:
+        tether.Client(rate_limit=rate_limit)  # type: ignore[arg-type]
+    assert "not iterable" not in str(info.value)
 
 
 def test_clients_sharing_a_limiter_share_the_quota() -> None:

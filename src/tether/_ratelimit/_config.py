@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal
 
-from tether._ratelimit._rate import Rate, RatesLike, parse_rates
+from tether._ratelimit._rate import Rate, RatesLike, parse_rates_argument
 from tether._ratelimit._stores import Store
 
 __all__ = ["RateLimit", "Route"]
@@ -31,6 +32,8 @@ class Route:
     @classmethod
     def parse(cls, pattern: str, rates: RatesLike) -> Route:
         """Build a route from ``"[METHOD ]/path-glob"`` and its rates."""
+        if not isinstance(pattern, str):
+            raise TypeError(f"route pattern {pattern!r} must be a string such as 'GET /search*'")
         text = pattern.strip()
         method: str | None = None
         head, _, rest = text.partition(" ")
@@ -41,7 +44,7 @@ class Route:
                 f"route pattern {pattern!r} must be a path glob such as '/search/*', "
                 "optionally after a method: 'GET /posts*'"
             )
-        return cls(text, parse_rates(rates), method)
+        return cls(text, parse_rates_argument(f"routes[{pattern!r}]", rates), method)
 
     def matches(self, method: str, path: str) -> bool:
         """True when a request with this method and path falls under the route."""
@@ -107,9 +110,14 @@ class RateLimit:
         adaptive: bool = True,
         margin: float = 0.05,
     ) -> None:
-        parsed = () if rates is None else _parse("rates", rates)
-        if burst is not None and (isinstance(burst, bool) or burst < 1):
-            raise ValueError(f"burst must be a whole number >= 1 (or None), got {burst!r}")
+        parsed = () if rates is None else parse_rates_argument("rates", rates, owner="RateLimit")
+        if burst is not None and (
+            isinstance(burst, bool) or not isinstance(burst, int) or burst < 1
+        ):
+            raise ValueError(
+                f"burst must be a whole number >= 1 (or None for 1), got {burst!r}: it counts "
+                "the requests that may go back to back"
+            )
         if algorithm not in ("gcra", "sliding_window"):
             raise ValueError(f"algorithm must be 'gcra' or 'sliding_window', got {algorithm!r}")
         if algorithm == "sliding_window" and burst is not None:
@@ -119,16 +127,19 @@ class RateLimit:
             )
         if scope not in ("host", "global"):
             raise ValueError(f"scope must be 'host' or 'global', got {scope!r}")
-        if not 0.0 <= margin < 1.0:
-            raise ValueError(f"margin must be in [0, 1), got {margin!r}")
-        if store is not None and not isinstance(store, Store):
-            raise TypeError(
-                f"store must be a MemoryStore, SQLiteStore or RedisStore, got {store!r}"
+        if (
+            isinstance(margin, bool)
+            or not isinstance(margin, int | float)
+            or not 0.0 <= margin < 1.0
+        ):
+            raise ValueError(
+                f"margin must be a number in [0, 1) such as 0.05 (a share of the server's "
+                f"quota), got {margin!r}"
             )
-        if isinstance(routes, Mapping):
-            route_list = tuple(Route.parse(p, r) for p, r in routes.items())
-        else:
-            route_list = tuple(routes)
+        if not isinstance(adaptive, bool):
+            raise TypeError(f"adaptive must be True or False, got {adaptive!r}")
+        _check_store(store)
+        route_list = _routes(routes)
         if not parsed and not route_list and not adaptive:
             raise ValueError(
                 "this RateLimit limits nothing: give rates, routes, or leave adaptive=True"
@@ -157,8 +168,31 @@ class RateLimit:
         return "; ".join(parts)
 
 
-def _parse(argument: str, rates: RatesLike) -> tuple[Rate, ...]:
-    try:
-        return parse_rates(rates)
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(f"RateLimit {argument}: {exc}") from None
+def _check_store(store: object) -> None:
+    if store is None or (isinstance(store, Store) and not isinstance(store, type)):
+        return
+    if isinstance(store, type):
+        hint = f"pass an instance: store={store.__name__}(...)"
+    elif isinstance(store, str | os.PathLike):
+        hint = f"for a file shared by processes pass store=tether.SQLiteStore({store!r})"
+    else:
+        hint = "pass a tether.MemoryStore(), SQLiteStore(path) or RedisStore(url)"
+    raise TypeError(f"store={store!r} is not a limiter store; {hint}")
+
+
+def _routes(routes: Mapping[str, RatesLike] | Iterable[Route]) -> tuple[Route, ...]:
+    if isinstance(routes, Mapping):
+        return tuple(Route.parse(pattern, rates) for pattern, rates in routes.items())
+    if isinstance(routes, str) or not isinstance(routes, Iterable):
+        raise TypeError(
+            f"routes={routes!r}: expected a mapping of route pattern to rates, such as "
+            "{'GET /search*': '1/s'}"
+        )
+    route_list = tuple(routes)
+    for route in route_list:
+        if not isinstance(route, Route):
+            raise TypeError(
+                f"routes: {route!r} is not a tether.Route; give routes as a mapping of "
+                "pattern to rates, such as {'GET /search*': '1/s'}"
+            )
+    return route_list

@@ -23,7 +23,7 @@ from tether._ratelimit._adaptive import AdaptiveState, Adjustment, read_feedback
 from tether._ratelimit._config import RateLimit, Route
 from tether._ratelimit._core import Limit, Slot, slot_id
 from tether._ratelimit._gcra import GcraLimit
-from tether._ratelimit._rate import Rate, RatesLike
+from tether._ratelimit._rate import Rate, RatesLike, parse_rates_argument
 from tether._ratelimit._stores import Grant, MemoryStore, Store
 from tether._ratelimit._window import WindowLimit
 
@@ -76,7 +76,13 @@ class RateLimiter:
         wall_clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.config = config if isinstance(config, RateLimit) else RateLimit(config)
+        if isinstance(config, RateLimit):
+            self.config = config
+        else:
+            rates = None
+            if config is not None:
+                rates = parse_rates_argument("config", config, owner="RateLimiter")
+            self.config = RateLimit(rates)
         self.store: Store = store or self.config.store or MemoryStore(clock=clock)
         self._clock = clock
         self._wall_clock = wall_clock
@@ -238,6 +244,7 @@ class RateLimiter:
         Raises :class:`TimeoutError` at once (without waiting) when the wait would be
         longer than ``max_wait`` seconds.
         """
+        _check_acquire(cost, max_wait)
         plan = self._plan(key, None)
         permit = _acquired(key, max_wait, self.reserve(plan, cost=cost, max_wait=max_wait))
         self.wait(permit)
@@ -247,6 +254,7 @@ class RateLimiter:
         self, key: str = "default", *, cost: int = 1, max_wait: float | None = None
     ) -> float:
         """Async :meth:`acquire`: awaits instead of sleeping; cancellation-safe."""
+        _check_acquire(cost, max_wait)
         plan = self._plan(key, None)
         permit = _acquired(key, max_wait, await self.areserve(plan, cost=cost, max_wait=max_wait))
         await self.await_permit(permit)
@@ -254,6 +262,7 @@ class RateLimiter:
 
     def try_acquire(self, key: str = "default", *, cost: int = 1) -> bool:
         """Spend ``cost`` now if that needs no wait at all; never blocks."""
+        _check_acquire(cost, None)
         return self.reserve(self._plan(key, None), cost=cost, max_wait=0.0) is not None
 
     def wait(self, permit: Permit) -> None:
@@ -286,6 +295,19 @@ class RateLimiter:
 
     def __repr__(self) -> str:
         return f"RateLimiter({self.config}, store={self.store!r})"
+
+
+def _check_acquire(cost: object, max_wait: object) -> None:
+    """Refuse arguments that would corrupt the state (a negative cost gives slots away)."""
+    if isinstance(cost, bool) or not isinstance(cost, int) or cost < 1:
+        raise ValueError(f"cost must be a whole number >= 1 (requests spent), got {cost!r}")
+    if max_wait is not None and (
+        isinstance(max_wait, bool) or not isinstance(max_wait, int | float) or max_wait < 0
+    ):
+        raise ValueError(
+            f"max_wait must be a number of seconds >= 0, or None to wait as long as needed, "
+            f"got {max_wait!r}"
+        )
 
 
 def _acquired(key: str, max_wait: float | None, permit: Permit | None) -> Permit:

@@ -7,11 +7,11 @@ fails at construction with a message naming the bad text, never at the first req
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
 
-__all__ = ["Rate", "RatesLike", "parse_rate", "parse_rates"]
+__all__ = ["Rate", "RatesLike", "parse_rate", "parse_rates", "parse_rates_argument"]
 
 _UNITS = {
     "ms": 0.001,
@@ -85,7 +85,7 @@ def parse_rate(text: str | Rate) -> Rate:
     if isinstance(text, Rate):
         return text
     if not isinstance(text, str):
-        raise TypeError(f"a rate must be a string like '5/s' or a Rate, got {type(text).__name__}")
+        raise TypeError(_not_a_rate(text))
     match = _RATE.match(text)
     unit = match.group("unit").lower() if match else ""
     if match is None or unit not in _UNITS:
@@ -116,9 +116,45 @@ def parse_rates(rates: RatesLike) -> tuple[Rate, ...]:
         items = [rates]
     elif isinstance(rates, str):
         items = [part for part in re.split(r"[,;]", rates) if part.strip()]
-    else:
+    elif isinstance(rates, Mapping):
+        raise TypeError(
+            "a mapping is not a list of rates; per-route quotas go in "
+            "RateLimit(rates, routes={'GET /search*': '1/s'})"
+        )
+    elif isinstance(rates, Iterable):
         items = list(rates)
+    else:
+        raise TypeError(_not_a_rate(rates))
     if not items:
         raise ValueError("no rate given: pass at least one rate such as '5/s'")
     parsed = {parse_rate(item) for item in items}
     return tuple(sorted(parsed, key=lambda rate: (rate.period, rate.limit)))
+
+
+def parse_rates_argument(
+    argument: str, rates: RatesLike, *, owner: str | None = None
+) -> tuple[Rate, ...]:
+    """:func:`parse_rates`, with errors that name the argument the rates were given as
+    (``rate_limit=5: ...``, or ``RateLimit(rates=5): ...`` with an ``owner``)."""
+    try:
+        return parse_rates(rates)
+    except (TypeError, ValueError) as exc:
+        given = f"{argument}={rates!r}"
+        where = f"{owner}({given})" if owner else given
+        raise type(exc)(f"{where}: {exc}") from None
+
+
+def _not_a_rate(value: object) -> str:
+    """Why ``value`` is not a rate, and what to write instead."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        # A bare number is the most common slip: say which period it needs.
+        count = f"{value:g}"
+        example = f"'{count}/s'" if float(value).is_integer() else "'5/2s' (2.5 per second)"
+        return (
+            f"a number alone is not a rate: {count} per what? write it with a unit, such "
+            f"as {example}, '100/min' or '500/h'"
+        )
+    return (
+        "expected a rate such as '5/s', a tether.Rate, or a list of them, "
+        f"got {type(value).__name__} {value!r}"
+    )

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 
+from tether._errors import ConfigurationError
 from tether._ratelimit._core import Slot, reserve
 from tether._ratelimit._stores import Grant, decode, encode, expiry
 
@@ -60,7 +61,18 @@ class SQLiteStore:
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
         self._calls = 0
-        self._connect()
+        try:
+            self._connect()
+        except sqlite3.Error as exc:
+            folder = os.path.dirname(os.path.abspath(self.path))
+            hint = (
+                f"the folder {folder!r} does not exist: create it first"
+                if not os.path.isdir(folder)
+                else "check that the file is a SQLite database this process may write"
+            )
+            raise ConfigurationError(
+                f"SQLiteStore({self.path!r}): cannot open the database ({exc}); {hint}"
+            ) from None
 
     def _connect(self) -> sqlite3.Connection:
         # A connection must not cross a fork; a child opens its own.

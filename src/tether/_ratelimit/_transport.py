@@ -24,7 +24,7 @@ from tether._options import call_options
 from tether._ratelimit._adaptive import carries_feedback
 from tether._ratelimit._config import RateLimit
 from tether._ratelimit._limiter import Permit, RateLimiter, _Plan
-from tether._ratelimit._rate import Rate
+from tether._ratelimit._rate import Rate, parse_rates_argument
 from tether._retry_errors import DeadlineExceeded
 from tether._retry_transport import DEADLINE_EXTENSION, inner_or_default
 
@@ -48,10 +48,9 @@ def as_limiter(rate_limit: RateLimitLike) -> RateLimiter:
         )
     if isinstance(rate_limit, RateLimit):
         return RateLimiter(rate_limit)
-    try:
-        return RateLimiter(RateLimit(rate_limit))
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(f"rate_limit={rate_limit!r}: {exc}") from None
+    if rate_limit is None:
+        return RateLimiter(RateLimit())
+    return RateLimiter(RateLimit(parse_rates_argument("rate_limit", rate_limit)))
 
 
 _T = TypeVar("_T", httpx2.BaseTransport, httpx2.AsyncBaseTransport)
@@ -124,9 +123,7 @@ class _Shell(Generic[_T]):
         if adjustment is not None:
             _log.info("pace for %s now %.3g/s: %s", permit.key, adjustment.rate, adjustment.reason)
             if self._hooks:
-                emit(
-                    self._hooks, RateLimitAdjusted(permit.key, adjustment.rate, adjustment.reason)
-                )
+                emit(self._hooks, RateLimitAdjusted(permit.key, adjustment.rate, adjustment.reason))
 
 
 class RateLimitTransport(_Shell[httpx2.BaseTransport], httpx2.BaseTransport):

@@ -310,6 +310,42 @@ def test_bad_arguments_are_refused_early(build: Callable[[], object]) -> None:
         build()
 
 
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: tether.APIKeyAuth("k", name="X API Key"), r"'X API Key' is not a valid header"),
+        (lambda: tether.APIKeyAuth("k", name="X-Key:"), r"not a valid header name"),
+        (lambda: tether.BearerAuth("Bearer abc"), r"pass the token alone"),
+        (lambda: tether.BearerAuth.from_env(None), r"from_env\(\) takes the name of an"),  # type: ignore[arg-type]
+        (lambda: tether.APIKeyAuth.from_env(""), r"APIKeyAuth.from_env\(\) takes the name"),
+        (lambda: tether.OAuth2ClientCredentials(None, "id", "s"), r"token_url must be"),  # type: ignore[arg-type]
+        (lambda: tether.OAuth2ClientCredentials("", "id", "s"), r"token_url must be"),
+        (lambda: tether.OAuth2ClientCredentials("/t", "id", "s", scope=5), r"scope must be"),  # type: ignore[arg-type]
+        (
+            lambda: tether.OAuth2ClientCredentials("/t", "id", "s", refresh_margin="60"),  # type: ignore[arg-type]
+            r"refresh_margin must be zero or more seconds, got '60'",
+        ),
+        (lambda: tether.BasicAuth(None, "p"), r"username must be a string .*NoneType"),  # type: ignore[arg-type]
+    ],
+)
+def test_bad_arguments_name_what_was_wrong(build: Callable[[], object], message: str) -> None:
+    with pytest.raises(tether.ConfigurationError, match=message):
+        build()
+
+
+def test_api_key_query_names_may_be_any_parameter() -> None:
+    auth = tether.APIKeyAuth("k", name="api key", location="query")
+    request = next(auth.auth_flow(httpx2.Request("GET", "https://api.example/x")))
+    assert request.url.params["api key"] == "k"
+
+
+def test_oauth_scopes_as_a_list_are_joined_by_spaces() -> None:
+    auth = tether.OAuth2ClientCredentials("/t", "id", "s", scope=["read", "write"])
+    assert auth.scope == "read write"
+    token_request = next(auth.auth_flow(httpx2.Request("GET", "https://api.example/x")))
+    assert b"scope=read+write" in token_request.read()
+
+
 def test_reprs_hide_secrets() -> None:
     objects = [
         tether.APIKeyAuth("k-secret-1"),

@@ -11,11 +11,13 @@ Reprs never show a secret, and tether's clients drop credential headers (not onl
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import threading
 import time
 from base64 import b64encode
-from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
 from typing import Any, Literal
 
 import anyio
@@ -34,6 +36,11 @@ __all__ = ["APIKeyAuth", "BasicAuth", "BearerAuth", "OAuth2ClientCredentials"]
 
 
 def _env(variable: str, needed_by: str) -> str:
+    if not isinstance(variable, str) or not variable.strip():
+        raise ConfigurationError(
+            f"{needed_by}() takes the name of an environment variable, such as 'API_TOKEN', "
+            f"got {variable!r}"
+        )
     # Surrounding whitespace is dropped: values pasted into .env files or CI settings
     # often carry a trailing newline, which HTTP would refuse in a header.
     value = os.environ.get(variable, "").strip()
@@ -48,6 +55,10 @@ def _secret(value: object, what: str) -> str:
     if any(ch in value for ch in "\r\n\0"):
         raise ConfigurationError(f"{what} contains a line break or NUL, which HTTP forbids")
     return value
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""An HTTP field name (RFC 9110 ``token``)."""
 
 
 class APIKeyAuth(httpx2.Auth):
@@ -71,11 +82,18 @@ class APIKeyAuth(httpx2.Auth):
         location: Literal["header", "query"] = "header",
     ) -> None:
         self._key = _secret(key, "APIKeyAuth key")
-        if not isinstance(name, str) or not name.strip():
-            raise ConfigurationError("APIKeyAuth name must name a header or query parameter")
         if location not in ("header", "query"):
             raise ConfigurationError(
                 f"APIKeyAuth location must be 'header' or 'query', got {location!r}"
+            )
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigurationError(
+                f"APIKeyAuth name must name a header or query parameter, got {name!r}"
+            )
+        if location == "header" and not _HEADER_NAME.fullmatch(name):
+            raise ConfigurationError(
+                f"APIKeyAuth name {name!r} is not a valid header name (letters, digits and "
+                "-_. only, no spaces or ':'), such as 'X-API-Key'"
             )
         self.name = name
         self.location = location
@@ -115,7 +133,13 @@ class BearerAuth(httpx2.Auth):
     """
 
     def __init__(self, token: str) -> None:
-        self._header = f"Bearer {_secret(token, 'BearerAuth token')}"
+        token = _secret(token, "BearerAuth token")
+        if token[:7].lower() == "bearer ":
+            raise ConfigurationError(
+                "BearerAuth token starts with 'Bearer ': pass the token alone, BearerAuth "
+                "adds the 'Bearer ' prefix itself"
+            )
+        self._header = f"Bearer {token}"
 
     @classmethod
     def from_env(cls, variable: str) -> BearerAuth:
@@ -144,7 +168,10 @@ class BasicAuth(httpx2.Auth):
 
     def __init__(self, username: str, password: str) -> None:
         if not isinstance(username, str) or ":" in username:
-            raise ConfigurationError("BasicAuth username must be a string without ':'")
+            raise ConfigurationError(
+                f"BasicAuth username must be a string without ':', got "
+                f"{type(username).__name__ if not isinstance(username, str) else 'one with :'}"
+            )
         self.username = username
         self._header = _basic_header(username, _secret(password, "BasicAuth password"))
 
@@ -190,17 +217,22 @@ class OAuth2ClientCredentials(httpx2.Auth):
         token_url: str | httpx2.URL,
         client_id: str,
         client_secret: str,
-        scope: str | None = None,
+        scope: str | Iterable[str] | None = None,
         *,
         extra_params: Mapping[str, str] | None = None,
         auth_method: Literal["client_secret_basic", "client_secret_post"] = ("client_secret_basic"),
         refresh_margin: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        if not isinstance(token_url, str | httpx2.URL) or not str(token_url).strip():
+            raise ConfigurationError(
+                "OAuth2ClientCredentials token_url must be the token endpoint's URL, such as "
+                f"'https://auth.example.com/oauth/token' or '/oauth/token', got {token_url!r}"
+            )
         self.token_url = httpx2.URL(token_url)
         self.client_id = _secret(client_id, "OAuth2ClientCredentials client_id")
         self._client_secret = _secret(client_secret, "OAuth2ClientCredentials client_secret")
-        self.scope = scope
+        self.scope = _scope(scope)
         self.extra_params = dict(extra_params or {})
         if auth_method not in ("client_secret_basic", "client_secret_post"):
             raise ConfigurationError(
@@ -208,9 +240,15 @@ class OAuth2ClientCredentials(httpx2.Auth):
                 f"'client_secret_post', got {auth_method!r}"
             )
         self.auth_method = auth_method
-        if not refresh_margin >= 0:
+        if (
+            isinstance(refresh_margin, bool)
+            or not isinstance(refresh_margin, int | float)
+            or not math.isfinite(refresh_margin)
+            or refresh_margin < 0
+        ):
             raise ConfigurationError(
-                f"refresh_margin must be zero or more seconds, got {refresh_margin!r}"
+                "OAuth2ClientCredentials refresh_margin must be zero or more seconds, got "
+                f"{refresh_margin!r}"
             )
         self.refresh_margin = float(refresh_margin)
         self._clock = clock
@@ -227,7 +265,7 @@ class OAuth2ClientCredentials(httpx2.Auth):
         token_url: str | httpx2.URL,
         client_id_variable: str,
         client_secret_variable: str,
-        scope: str | None = None,
+        scope: str | Iterable[str] | None = None,
         **options: Any,
     ) -> OAuth2ClientCredentials:
         """Client id and secret from environment variables; a clear error if unset."""
@@ -382,6 +420,21 @@ class OAuth2ClientCredentials(httpx2.Auth):
             if not self._retry_on(response, request):
                 return
             stale = token
+
+
+def _scope(scope: str | Iterable[str] | None) -> str | None:
+    """The ``scope`` form field: one string, or several scopes joined by spaces (RFC 6749
+    section 3.3)."""
+    if scope is None or isinstance(scope, str):
+        return scope
+    if isinstance(scope, Iterable) and not isinstance(scope, bytes | Mapping):
+        scopes = list(scope)
+        if all(isinstance(item, str) and item and " " not in item for item in scopes):
+            return " ".join(scopes)
+    raise ConfigurationError(
+        "OAuth2ClientCredentials scope must be a string such as 'read write' or a list of "
+        f"scope names, got {scope!r}"
+    )
 
 
 def _reading(

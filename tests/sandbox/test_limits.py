@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tether._ratelimit._rate import parse_rate
 from tether.sandbox._limits import (
     LimitDecision,
     Rate,
@@ -48,6 +49,23 @@ def test_rate_parse(text: str, limit: int, period: int, name: str) -> None:
 def test_rate_parse_errors_show_the_accepted_forms(text: str) -> None:
     with pytest.raises(RateLimitConfigError, match=r"expected COUNT/UNIT|at least 1"):
         Rate.parse(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["5/s", "100/min", "5000/h", "1000/day", "10/2s", "3 per day", "5/1000ms", "6/2.0s"]
+)
+def test_rate_parse_accepts_what_the_client_accepts(text: str) -> None:
+    # One spelling configures both ends: tether.Client(rate_limit=...) and tether serve.
+    client = parse_rate(text)
+    rate = Rate.parse(text)
+    assert (rate.limit, float(rate.period)) == (client.limit, client.period)
+
+
+@pytest.mark.parametrize("text", ["5/500ms", "10/2.5s", "1/1500ms"])
+def test_rate_parse_refuses_periods_of_part_seconds(text: str) -> None:
+    parse_rate(text)  # a valid client rate ...
+    with pytest.raises(RateLimitConfigError, match="whole number of seconds"):
+        Rate.parse(text)  # ... but the sandbox's windows are whole seconds
 
 
 @given(

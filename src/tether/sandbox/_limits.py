@@ -18,10 +18,11 @@ stays exact when requests race.
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from tether._ratelimit._rate import parse_rate
 
 __all__ = [
     "LimitDecision",
@@ -39,25 +40,11 @@ class RateLimitConfigError(ValueError):
     """A rate string such as ``"100/s"`` could not be understood."""
 
 
-_UNITS = {
-    "s": 1,
-    "sec": 1,
-    "second": 1,
-    "seconds": 1,
-    "m": 60,
-    "min": 60,
-    "minute": 60,
-    "minutes": 60,
-    "h": 3600,
-    "hr": 3600,
-    "hour": 3600,
-    "hours": 3600,
-    "d": 86400,
-    "day": 86400,
-    "days": 86400,
-}
 _SHORT = {1: "s", 60: "min", 3600: "h", 86400: "d"}
-_RATE = re.compile(r"^\s*(\d+)\s*(?:/|per\s+)\s*(\d*)\s*([a-z]+)\s*$", re.IGNORECASE)
+_FORMS = (
+    "expected COUNT/UNIT with a count of at least 1, such as '100/s', '600/min', '5000/h', "
+    "'10/5s' (units: s, min, h, d)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,21 +60,27 @@ class Rate:
 
     @classmethod
     def parse(cls, text: str) -> Rate:
-        """Parse a rate string; raises :class:`RateLimitConfigError` saying what is accepted."""
-        match = _RATE.match(text) if isinstance(text, str) else None
-        unit = match.group(3).lower() if match else ""
-        if match is None or unit not in _UNITS:
+        """Parse a rate string; raises :class:`RateLimitConfigError` saying what is accepted.
+
+        The spellings are the client's (:func:`tether._ratelimit._rate.parse_rate`), so a
+        rate that configures ``tether.Client(rate_limit=...)`` configures the sandbox too;
+        the sandbox adds one rule: the period is a whole number of seconds, since its
+        windows are aligned to whole epoch seconds.
+        """
+        if not isinstance(text, str):
+            raise RateLimitConfigError(f"rate limit {text!r}: {_FORMS}")
+        try:
+            parsed = parse_rate(text)
+        except ValueError:
+            raise RateLimitConfigError(f"rate limit {text!r}: {_FORMS}") from None
+        period = round(parsed.period) if math.isfinite(parsed.period) else 0
+        if period < 1 or not math.isclose(parsed.period, period, rel_tol=1e-9):
             raise RateLimitConfigError(
-                f"rate limit {text!r}: expected COUNT/UNIT such as '100/s', '600/min', "
-                "'5000/h', '10/5s' (units: s, min, h, d)"
+                f"rate limit {text!r}: the period must be a whole number of seconds, got "
+                f"{parsed.period:g} s; the sandbox counts in windows of whole seconds "
+                "(write e.g. '5/s' or '10/2s')"
             )
-        limit = int(match.group(1))
-        multiple = int(match.group(2)) if match.group(2) else 1
-        if limit < 1 or multiple < 1:
-            raise RateLimitConfigError(
-                f"rate limit {text!r}: the count and the period must be at least 1"
-            )
-        return cls(limit=limit, period=multiple * _UNITS[unit])
+        return cls(limit=parsed.limit, period=period)
 
     @property
     def name(self) -> str:

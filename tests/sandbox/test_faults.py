@@ -107,9 +107,18 @@ def test_route_matching(pattern: str, method: str, path: str, expected: bool) ->
     assert RoutePattern.parse(pattern).matches(method, path) is expected
 
 
-@pytest.mark.parametrize("pattern", ["", "   ", "GET posts", "G3T /x", "GET /a /b"])
+@pytest.mark.parametrize(
+    "pattern", ["", "   ", "GET posts", "G3T /x", "GET /a /b", "GETT /posts", "posts"]
+)
 def test_route_pattern_errors_name_the_pattern(pattern: str) -> None:
     with pytest.raises(FaultConfigError, match="route"):
+        RoutePattern.parse(pattern)
+
+
+@pytest.mark.parametrize(("pattern", "bad"), [("GETT /posts", "GETT"), ("get,psot /x", "PSOT")])
+def test_route_pattern_refuses_a_misspelt_method(pattern: str, bad: str) -> None:
+    # A typo would otherwise make a rule that silently matches nothing.
+    with pytest.raises(FaultConfigError, match=f"'{bad}' is not an HTTP method"):
         RoutePattern.parse(pattern)
 
 
@@ -147,7 +156,9 @@ def test_retry_after_accepts_an_http_date() -> None:
     ("spec", "message"),
     [
         ({"kind": "explode"}, "'kind' must be one of"),
-        ({"kind": "status", "status": 99}, "status must be an integer from 100 to 599"),
+        ({"kind": "status", "status": 99}, "status must be an integer from 200 to 599"),
+        # A 1xx cannot be a final response: the server failed with no answer at all.
+        ({"kind": "status", "status": 101}, "status must be an integer from 200 to 599"),
         ({"kind": "status", "retry_after": "soon"}, "retry_after must be whole seconds"),
         ({"kind": "status", "probability": 1.5}, "probability must be"),
         ({"kind": "status", "probability": "lots"}, "probability must be"),
@@ -156,7 +167,8 @@ def test_retry_after_accepts_an_http_date() -> None:
         ({"kind": "truncate", "fraction": 1}, "fraction"),
         ({"kind": "malformed", "body": '{"valid": true}'}, "not valid JSON"),
         ({"kind": "drip", "chunks": 0}, "chunks"),
-        ({"kind": "reset", "after": "yes"}, "true or false"),
+        ({"kind": "reset", "after": "yes"}, r"\(reset\) after: expected true or false"),
+        ({"kind": "malformed", "after": 1}, r"\(malformed\) after: expected true or false"),
         ({"kind": "status", "route": "GET posts"}, "must start with"),
     ],
 )
@@ -203,8 +215,13 @@ def test_load_file_errors_name_the_file(tmp_path: Path) -> None:
         load_fault_file(tmp_path / "missing.yaml")
     broken = tmp_path / "broken.yaml"
     broken.write_text("rules: [\n")
-    with pytest.raises(FaultConfigError, match=r"broken\.yaml.*not valid JSON or YAML"):
+    with pytest.raises(FaultConfigError, match=r"broken\.yaml.*not valid JSON or YAML") as err:
         load_fault_file(broken)
+    # One line pointing into the file, not PyYAML's multi-line dump naming "<unicode string>".
+    message = str(err.value)
+    assert "line 2, column 1: expected the node content" in message
+    assert "\n" not in message
+    assert "unicode string" not in message
 
 
 def test_flags_become_catch_all_rules() -> None:

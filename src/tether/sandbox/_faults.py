@@ -151,7 +151,9 @@ def parse_delay(value: object, *, what: str = "delay") -> tuple[float, float]:
 
 # ---------------------------------------------------------------------------- routes
 
-_METHOD = re.compile(r"^[A-Z]+$")
+# The methods a request to the sandbox can carry; anything else in a pattern is a typo
+# ("GETT") that would otherwise match nothing, silently.
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,10 +195,11 @@ class RoutePattern:
         if method_text == "*":
             return cls(text=" ".join(parts), methods=None, path=path)
         methods = frozenset(m.strip().upper() for m in re.split(r"[,|]", method_text))
-        bad = sorted(m for m in methods if not _METHOD.match(m))
+        bad = sorted(methods - set(_METHODS))
         if bad:
             raise FaultConfigError(
-                f"route {text!r}: {bad[0]!r} is not an HTTP method; write e.g. 'GET,POST /posts*'"
+                f"route {text!r}: {bad[0]!r} is not an HTTP method (use "
+                f"{', '.join(_METHODS)}); write e.g. 'GET,POST /posts*'"
             )
         return cls(text=" ".join(parts), methods=methods, path=path)
 
@@ -383,8 +386,9 @@ def _boolean(value: object, what: str) -> bool:
 
 
 def _status(value: object, what: str) -> int:
-    if not _is_integer(value) or not 100 <= value <= 599:
-        raise FaultConfigError(f"{what}: status must be an integer from 100 to 599, got {value!r}")
+    # 1xx are interim responses: a server cannot send one as the final answer.
+    if not _is_integer(value) or not 200 <= value <= 599:
+        raise FaultConfigError(f"{what}: status must be an integer from 200 to 599, got {value!r}")
     return value
 
 
@@ -441,7 +445,7 @@ def parse_fault_rule(spec: Mapping[str, Any], *, index: int | None = None) -> Fa
         fault = StatusFault(
             status=_status(spec.get("status", 503), where),
             retry_after=None if retry_after is None else _retry_after(retry_after, where),
-            after=_boolean(spec.get("after", False), where),
+            after=_boolean(spec.get("after", False), f"{where} after"),
         )
     elif kind == "latency":
         if "delay" not in spec:
@@ -449,7 +453,7 @@ def parse_fault_rule(spec: Mapping[str, Any], *, index: int | None = None) -> Fa
         low, high = parse_delay(spec["delay"], what=f"{where} delay")
         fault = LatencyFault(low=low, high=high)
     elif kind == "reset":
-        fault = ResetFault(after=_boolean(spec.get("after", False), where))
+        fault = ResetFault(after=_boolean(spec.get("after", False), f"{where} after"))
     elif kind == "truncate":
         fraction = spec.get("fraction", 0.5)
         if (
@@ -465,7 +469,8 @@ def parse_fault_rule(spec: Mapping[str, Any], *, index: int | None = None) -> Fa
         body = spec.get("body", DEFAULT_MALFORMED_BODY)
         if not isinstance(body, str) or _is_json(body):
             raise FaultConfigError(f"{where}: body must be a string that is not valid JSON")
-        fault = MalformedFault(body=body, after=_boolean(spec.get("after", False), where))
+        after = _boolean(spec.get("after", False), f"{where} after")
+        fault = MalformedFault(body=body, after=after)
     else:
         chunks = spec.get("chunks", 10)
         if not _is_integer(chunks) or not 1 <= chunks <= 1000:
@@ -522,8 +527,18 @@ def load_fault_file(path: str | Path) -> FaultSet:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise FaultConfigError(f"{source}: not valid JSON or YAML ({exc})") from None
+        raise FaultConfigError(
+            f"{source}: not valid JSON or YAML ({_yaml_problem(exc)})"
+        ) from None
     return parse_fault_set([] if data is None else data, source=source)
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """PyYAML's error in one line that points into the file ("line 2, column 1: ...")."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        return f"line {mark.line + 1}, column {mark.column + 1}: {exc.problem}"
+    return " ".join(str(exc).split())
 
 
 def faults_from_flags(

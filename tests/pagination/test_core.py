@@ -14,12 +14,17 @@ from tether._pagination import (
     Checkpoint,
     Cursor,
     LinkHeader,
+    NextURL,
     OffsetLimit,
     Page,
+    PageContext,
     PageNumber,
     PageRequest,
     PaginationCore,
     PaginationError,
+    SinglePage,
+    Stop,
+    Strategy,
 )
 
 from ._fakes import response
@@ -207,6 +212,8 @@ def test_plan_is_bounded_and_checked_against_the_next_request() -> None:
         ({"max_pages": -1}, "max_pages"),
         ({"strategy": "page"}, "strategy"),
         ({"items": ""}, "items"),
+        ({"checkpoint": "{}"}, r"checkpoint=tether.Checkpoint.from_json\(text\)"),
+        ({"checkpoint": {"pages": 1}}, "expected a tether.Checkpoint"),
     ],
 )
 def test_bad_arguments_are_refused_early(kwargs: dict[str, object], message: str) -> None:
@@ -214,3 +221,51 @@ def test_bad_arguments_are_refused_early(kwargs: dict[str, object], message: str
         PaginationCore(start(), **kwargs)  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError, match="URL or a checkpoint"):
         PaginationCore()
+
+
+DRF = {"count": 40, "next": "https://h/p?page=2", "previous": None, "results": ROWS[:5]}
+
+
+@pytest.mark.parametrize(
+    ("strategy", "suggested"),
+    [
+        (NextURL("nxt"), "NextURL(path='next'"),
+        (LinkHeader(rel="nxt"), "NextURL(path='next'"),
+        (Cursor("next_cursor"), "NextURL(path='next'"),
+    ],
+)
+def test_a_given_strategy_looking_in_the_wrong_place_is_not_a_silent_single_page(
+    strategy: Strategy, suggested: str
+) -> None:
+    core = PaginationCore(start("https://h/p"), strategy=strategy)
+    with pytest.raises(PaginationError, match="found no page after the first") as caught:
+        core.feed(response("https://h/p", DRF))
+    message = str(caught.value)
+    assert "body field 'next' holds the next page's URL" in message
+    assert f"pass strategy={suggested}" in message
+    assert "tether.SinglePage()" in message
+
+
+def test_a_given_strategy_may_end_after_one_page_when_the_response_does() -> None:
+    last = {"count": 5, "next": None, "results": ROWS[:5]}
+    core = PaginationCore(start("https://h/p"), strategy=NextURL("nxt"))
+    drive(core, lambda request: response(request.full_url, last))
+    assert core.stop_reason == "no next URL at 'nxt'"
+    # Reading one page on purpose, or a strategy of one's own, is never second-guessed.
+    for chosen, reason in ((SinglePage(), "single page"), (_OnePage(), "one page only")):
+        single = PaginationCore(start("https://h/p"), strategy=chosen)
+        drive(single, lambda request: response(request.full_url, DRF))
+        assert single.stop_reason == reason
+
+
+class _OnePage(Strategy):
+    def next_request(self, page: PageContext) -> PageRequest | Stop:
+        return Stop("one page only")
+
+
+def test_a_cursor_that_is_a_url_points_to_next_url() -> None:
+    core = PaginationCore(start("https://h/p"), strategy=Cursor("next"))
+    with pytest.raises(
+        PaginationError, match=r"holds a URL there, not a cursor; .*NextURL\('next'\)"
+    ):
+        core.feed(response("https://h/p", DRF))

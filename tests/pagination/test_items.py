@@ -34,8 +34,14 @@ def test_bare_list_and_envelopes() -> None:
         ({"a": [1], "b": [2]}, None, "several list fields"),
         ({"total": 3}, None, "keys ['total']"),
         ("text", None, "JSON str"),
-        ({"data": {"x": 1}}, "data", "found dict"),
-        ({"data": []}, "rows", "found nothing"),
+        ({"data": {"x": 1}}, "data", "found a dict (this body holds no list at all)"),
+        ({"data": []}, "rows", "found nothing (lists in this body: 'data')"),
+        (
+            {"count": 3, "results": [1], "meta": {"rows": []}},
+            "data.x",
+            "found nothing (lists in this body: 'results', 'meta.rows')",
+        ),
+        ([1, 2], "data", "found nothing (the body is a JSON list)"),
     ],
 )
 def test_missing_items_explain_how_to_point_at_them(

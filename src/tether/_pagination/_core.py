@@ -32,12 +32,18 @@ import httpx2
 
 from tether._errors import ConfigurationError
 from tether._pagination._checkpoint import Checkpoint
-from tether._pagination._detect import Detection, detect
+from tether._pagination._detect import Detection, continuation, detect
 from tether._pagination._errors import PaginationError
 from tether._pagination._items import extract_items
 from tether._pagination._page import Page
 from tether._pagination._request import PageRequest
-from tether._pagination._strategies import PageContext, Stop, Strategy
+from tether._pagination._strategies import (
+    PageContext,
+    SinglePage,
+    Stop,
+    Strategy,
+    is_builtin,
+)
 from tether._redact import redact_url
 
 __all__ = ["DEFAULT_SAFETY_CAP", "PaginationCore"]
@@ -81,6 +87,16 @@ class PaginationCore:
             raise ConfigurationError(
                 f"paginate(items=...): expected a dotted path string, got {items!r}"
             )
+        if checkpoint is not None and not isinstance(checkpoint, Checkpoint):
+            hint = (
+                "; for saved text use checkpoint=tether.Checkpoint.from_json(text)"
+                if isinstance(checkpoint, str | bytes)
+                else ""
+            )
+            raise ConfigurationError(
+                f"paginate(checkpoint=...): expected a tether.Checkpoint, such as "
+                f"pager.checkpoint from an earlier pull, got {checkpoint!r}{hint}"
+            )
         if checkpoint is not None:
             start = checkpoint
             strategy = strategy or checkpoint.strategy
@@ -105,6 +121,7 @@ class PaginationCore:
         self._items_run = 0
         self._seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
         self._last: PageContext | None = None
+        self._strategy_stopped = False
 
     @property
     def pending(self) -> PageRequest | None:
@@ -182,6 +199,8 @@ class PaginationCore:
             self._stop(f"max_items={self._max_items} reached")
         else:
             decision = self._decide(context)
+            if isinstance(decision, Stop) and before.pages == 0 and self.detection is None:
+                self._check_given_strategy(context, path, decision)
             following = None if isinstance(decision, Stop) else decision
             after = Checkpoint(
                 following,
@@ -220,6 +239,26 @@ class PaginationCore:
             budget = min(budget, wanted)
         return planned[: max(0, budget)]
 
+    def _check_given_strategy(self, page: PageContext, items_path: str | None, stop: Stop) -> None:
+        """Refuse to end a pull after one page because a given strategy looks in the wrong
+        place (``NextURL("nxt")``, ``LinkHeader(rel="nxt")``) while the response plainly
+        links to a next page: that would truncate the collection without a word."""
+        if (
+            not self._strategy_stopped
+            or not is_builtin(self.strategy)
+            or isinstance(self.strategy, SinglePage)
+        ):
+            return
+        found = continuation(page, items_path)
+        if found is None:
+            return
+        detected, reason = found
+        raise PaginationError(
+            f"strategy={self.strategy!r} found no page after the first ({stop.reason}), "
+            f"but the response has one: {reason}; pass strategy={detected!r}, or "
+            "strategy=tether.SinglePage() to read only the first page"
+        )
+
     def _decide(self, page: PageContext) -> PageRequest | Stop:
         assert self.strategy is not None
         if not page.items and self.strategy.stop_on_empty:
@@ -229,6 +268,7 @@ class PaginationCore:
             return Stop(f"all {total} items received")
         decision = self.strategy.next_request(page)
         if isinstance(decision, Stop):
+            self._strategy_stopped = True
             return decision
         if decision.key in self._seen:
             _log.warning(

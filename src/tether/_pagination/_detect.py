@@ -25,7 +25,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Final
 
-from tether._pagination._errors import AmbiguousPaginationError
+from tether._pagination._errors import AmbiguousPaginationError, PaginationError
 from tether._pagination._items import get_path, int_or_none
 from tether._pagination._link import find_link, parse_link_header
 from tether._pagination._request import PageRequest
@@ -37,11 +37,12 @@ from tether._pagination._strategies import (
     PageContext,
     PageNumber,
     SinglePage,
+    Stop,
     Strategy,
 )
 from tether._redact import redact_url
 
-__all__ = ["Detection", "detect"]
+__all__ = ["Detection", "continuation", "detect"]
 
 _log = logging.getLogger("tether.pagination")
 
@@ -215,6 +216,21 @@ def detect(page: PageContext, items_path: str | None) -> Detection:
         redact_url(page.request.full_url), strategy, reason,
     )
     return Detection(strategy, reason, items_path)
+
+
+def continuation(page: PageContext, items_path: str | None) -> tuple[Strategy, str] | None:
+    """The strategy detection would follow from ``page`` to a next page, if any.
+
+    Used when a given strategy finds no next page after the first: a response that
+    plainly continues then means the strategy names the wrong field or relation.
+    """
+    try:
+        strategy, reason = _choose(page, items_path)
+        if isinstance(strategy, SinglePage) or isinstance(strategy.next_request(page), Stop):
+            return None
+    except PaginationError:
+        return None
+    return strategy, reason
 
 
 def _choose(page: PageContext, items_path: str | None) -> tuple[Strategy, str]:

@@ -83,10 +83,19 @@ def extract_items(body: object, path: str | None = None) -> tuple[list[Any], str
         value = get_path(body, path)
         if isinstance(value, list):
             return value, path
-        found = "nothing" if value is MISSING else type(value).__name__
+        found = "nothing" if value is MISSING else f"a {type(value).__name__}"
+        candidates = _list_paths(body)
+        hint = (
+            f"lists in this body: {', '.join(map(repr, candidates))}"
+            if candidates
+            else "this body holds no list at all"
+            if isinstance(body, dict)
+            else f"the body is a JSON {type(body).__name__}"
+        )
         raise PaginationError(
-            f"items={path!r}: expected a JSON list at that path but found {found}; "
-            "pass items= with the dotted path of the list in the response body"
+            f"items={path!r}: expected a JSON list at that path but found {found} ({hint}); "
+            "pass items= with the dotted path of the list in the response body, or leave it "
+            "out to find the list by itself"
         )
     if isinstance(body, list):
         return body, None
@@ -97,9 +106,7 @@ def extract_items(body: object, path: str | None = None) -> tuple[list[Any], str
         lists = [key for key, value in body.items() if isinstance(value, list)]
         if len(lists) == 1:
             return body[lists[0]], lists[0]
-        detail = (
-            f"several list fields {sorted(lists)}" if lists else f"keys {sorted(body)[:12]}"
-        )
+        detail = f"several list fields {sorted(lists)}" if lists else f"keys {sorted(body)[:12]}"
         raise PaginationError(
             f"cannot tell where the items are in the response body ({detail}); "
             "pass items='<dotted.path>' to paginate()"
@@ -108,3 +115,16 @@ def extract_items(body: object, path: str | None = None) -> tuple[list[Any], str
         f"the response body is a JSON {type(body).__name__}, not a list or an object "
         "holding one; pass items='<dotted.path>' or check the URL"
     )
+
+
+def _list_paths(body: object) -> list[str]:
+    """Paths of the list-valued fields of an object body, two levels deep (for hints)."""
+    if not isinstance(body, dict):
+        return []
+    found: list[str] = []
+    for key, value in body.items():
+        if isinstance(value, list):
+            found.append(str(key))
+        elif isinstance(value, dict):
+            found.extend(f"{key}.{inner}" for inner, v in value.items() if isinstance(v, list))
+    return found[:8]

@@ -41,6 +41,7 @@ __all__ = [
     "SinglePage",
     "Stop",
     "Strategy",
+    "is_builtin",
     "strategy_from_dict",
     "strategy_to_dict",
 ]
@@ -312,6 +313,12 @@ class Cursor(Strategy):
                 f"Cursor({self.cursor_path!r}): the body holds a {type(value).__name__} there, "
                 "not a cursor string; point cursor_path at the token itself"
             )
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            # Sent back as a parameter, a next URL makes the server answer page one again.
+            raise PaginationError(
+                f"Cursor({self.cursor_path!r}): the body holds a URL there, not a cursor; "
+                f"follow it with strategy=tether.NextURL({self.cursor_path!r})"
+            )
         return page.request.with_param(self.param, value)
 
 
@@ -380,9 +387,7 @@ class LinkHeader(Strategy):
         if [n for n, _ in nxt.params] != [n for n, _ in last.params]:
             return None
         differing = [
-            name
-            for (name, a), (_, b) in zip(nxt.params, last.params, strict=True)
-            if a != b
+            name for (name, a), (_, b) in zip(nxt.params, last.params, strict=True) if a != b
         ]
         if len(differing) != 1:
             return None
@@ -421,6 +426,11 @@ class SinglePage(Strategy):
 _REGISTRY: dict[str, type[Strategy]] = {
     cls.__name__: cls for cls in (PageNumber, OffsetLimit, Cursor, NextURL, LinkHeader, SinglePage)
 }
+
+
+def is_builtin(strategy: Strategy | None) -> bool:
+    """True for tether's own strategies (not a user's subclass)."""
+    return strategy is not None and _REGISTRY.get(type(strategy).__name__) is type(strategy)
 
 
 def strategy_to_dict(strategy: Strategy) -> dict[str, Any]:

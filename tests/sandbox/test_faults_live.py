@@ -42,6 +42,19 @@ def test_status_fault_answers_instead_of_the_handler(
     assert created.json()["id"] == 101
 
 
+@pytest.mark.parametrize("status", [204, 304])
+def test_status_fault_without_a_body_keeps_the_connection_usable(
+    sandbox: SandboxServer, client: httpx2.Client, status: int
+) -> None:
+    # These statuses carry no body; one with a Content-Length broke HTTP framing.
+    sandbox.set_faults(route="GET /todos/1", kind="status", status=status, times=1)
+    response = client.get("/todos/1")
+    assert response.status_code == status
+    assert response.content == b""
+    assert "content-length" not in response.headers
+    assert client.get("/todos/1").json()["id"] == 1  # same connection, next answer intact
+
+
 def test_status_fault_with_http_date_and_after_handler(
     sandbox: SandboxServer, client: httpx2.Client
 ) -> None:

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tether.sandbox._auth import CHALLENGE, authenticate, basic_credentials
-from tether.sandbox._http import BodyError, error, json_response, read_body
+from tether.sandbox._http import NO_BODY_STATUSES, BodyError, error, json_response, read_body
 from tether.sandbox._openapi import openapi_document
 from tether.sandbox._state import SandboxState
 from tether.sandbox._store import dumps
@@ -22,7 +22,6 @@ from tether.sandbox._store import dumps
 __all__ = ["other_routes"]
 
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-_NO_BODY = {204, 304}
 
 
 def _challenge(message: str, bearer_error: str = "") -> Response:
@@ -106,7 +105,7 @@ def other_routes(state: SandboxState) -> list[Route]:
             headers["Retry-After"] = retry_after
         if code == 401:
             headers["WWW-Authenticate"] = CHALLENGE
-        if code in _NO_BODY:
+        if code in NO_BODY_STATUSES:
             return Response(status_code=code, headers=headers)
         try:
             phrase = HTTPStatus(code).phrase

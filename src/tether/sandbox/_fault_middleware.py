@@ -25,6 +25,7 @@ from tether.sandbox._faults import (
     StatusFault,
     TruncateFault,
 )
+from tether.sandbox._http import NO_BODY_STATUSES
 
 __all__ = ["FaultMiddleware"]
 
@@ -105,7 +106,13 @@ class FaultMiddleware:
                 "fault": "status",
                 "processed": fault.after,
             }
-            await send_json(send, fault.status, payload, extra)
+            if fault.status in NO_BODY_STATUSES:
+                # A body (or Content-Length) on these breaks HTTP framing for the client.
+                await send({"type": "http.response.start", "status": fault.status,
+                            "headers": extra})
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+            else:
+                await send_json(send, fault.status, payload, extra)
         elif isinstance(fault, MalformedFault):
             await send_body(send, 200, fault.body.encode())
         elif captured is None or captured.start is None:

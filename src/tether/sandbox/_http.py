@@ -15,6 +15,7 @@ from tether.sandbox._store import dumps
 
 __all__ = [
     "MAX_BODY",
+    "NO_BODY_STATUSES",
     "BodyError",
     "error",
     "json_response",
@@ -25,6 +26,9 @@ __all__ = [
 
 MAX_BODY = 1_000_000
 """Largest request body accepted (bytes); larger ones get 413."""
+
+NO_BODY_STATUSES = frozenset({204, 304})
+"""Statuses that must go out without a body or ``Content-Length`` (RFC 9110)."""
 
 
 def json_response(

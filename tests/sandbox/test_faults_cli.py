@@ -74,8 +74,12 @@ def test_seed_makes_fault_runs_repeatable_across_restarts(tether_serve: TetherSe
         (["--fail-status", "503"], "--fail-status needs --fail-rate"),
         (["--fail-rate", "1.5"], "--fail-rate"),
         (["--latency", "soon"], "--latency"),
-        (["--rate-limit", "5/fortnight"], "expected COUNT/UNIT"),
+        (["--rate-limit", "5/fortnight"], "Invalid value for --rate-limit: rate limit"),
+        (["--rate-limit", "5/500ms"], "whole number of seconds"),
         (["--faults", "no-such-file.yaml"], "cannot read it"),
+        # "inf" once started a server whose token answers carried the invalid JSON Infinity.
+        (["--token-ttl", "inf"], "Invalid value for --token-ttl: must be a positive number"),
+        (["--token-ttl", "-1"], "Invalid value for --token-ttl: must be a positive number"),
     ],
 )
 def test_bad_flags_are_refused_before_starting(args: list[str], message: str) -> None:

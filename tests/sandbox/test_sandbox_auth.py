@@ -123,6 +123,14 @@ def test_credentials_come_from_config_and_environment() -> None:
         SandboxConfig.from_env({}, colour="red")
 
 
+@pytest.mark.parametrize("ttl", [0, -1.0, float("inf"), float("nan"), "3600", True])
+def test_token_ttl_must_be_a_positive_finite_number(ttl: object) -> None:
+    # An infinite lifetime would make POST /oauth/token answer "expires_in": Infinity,
+    # which is not JSON.
+    with pytest.raises(ValueError, match="token_ttl must be a positive, finite number"):
+        SandboxConfig(token_ttl=ttl)  # type: ignore[arg-type]
+
+
 def test_authenticate_is_pure_with_a_fake_clock() -> None:
     config = SandboxConfig()
     book = TokenBook()

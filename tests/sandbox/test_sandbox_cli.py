@@ -55,6 +55,8 @@ def test_unusable_db_path_is_a_clear_error(tmp_path: Path, tether_serve: TetherS
     not_a_db.write_text("hello, this is not SQLite" * 100)
     for path in (tmp_path / "missing-dir" / "x.db", not_a_db):
         result = tether_serve.run("--port", "0", "--db", str(path))
-        assert result.returncode == 1
-        assert "cannot use" in result.stderr
+        # A path that cannot hold the database is bad input: usage error, exit code 2.
+        assert result.returncode == 2
+        message = " ".join(result.stderr.split())
+        assert "Invalid value for --db: cannot use" in message
         assert "Traceback" not in result.stderr

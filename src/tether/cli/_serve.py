@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import signal
 import threading
 from pathlib import Path
@@ -15,6 +16,7 @@ from tether.sandbox import ENV_VARS, SandboxConfig, serve_in_thread
 from tether.sandbox._config import DEFAULT_SEED, DEFAULT_TOKEN_TTL
 from tether.sandbox._faults import FaultConfigError, fault_set_from_options
 from tether.sandbox._limits import RateLimitConfigError, parse_rates
+from tether.sandbox._store import StoreError
 
 __all__ = ["serve"]
 
@@ -76,14 +78,23 @@ def serve(
     """
     if not 0 <= port <= 65535:
         raise typer.BadParameter(f"must be from 0 to 65535, got {port}", param_hint="--port")
+    if not (math.isfinite(token_ttl) and token_ttl > 0):
+        raise typer.BadParameter(
+            f"must be a positive number of seconds such as 3600, got {token_ttl:g}",
+            param_hint="--token-ttl",
+        )
     try:
         fault_set = fault_set_from_options(
             faults, fail_rate=fail_rate, fail_status=fail_status, latency=latency,
             reset_rate=reset_rate,
         )
-        rates = parse_rates(rate_limit or [])
-    except (FaultConfigError, RateLimitConfigError) as exc:
+    except FaultConfigError as exc:
+        # The message already names the flag or the file it is about.
         raise typer.BadParameter(str(exc)) from None
+    try:
+        rates = parse_rates(rate_limit or [])
+    except RateLimitConfigError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--rate-limit") from None
     try:
         config = SandboxConfig(
             seed=seed,
@@ -124,6 +135,9 @@ def serve(
                 pass
     except KeyboardInterrupt:
         pass
+    except StoreError as exc:
+        # A path that cannot hold the database is bad input, like any other bad option.
+        raise typer.BadParameter(str(exc), param_hint="--db") from None
     except (OSError, RuntimeError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

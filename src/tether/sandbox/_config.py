@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -62,6 +63,10 @@ ENV_VARS: Mapping[str, str] = {
 """Environment variable read for each credential by :meth:`SandboxConfig.from_env`."""
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True)
 class SandboxConfig:
     """Every option of the sandbox server (the flags of ``tether serve``).
@@ -99,13 +104,19 @@ class SandboxConfig:
         object.__setattr__(self, "rate_limits", parse_rates(self.rate_limits))
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise TypeError(f"SandboxConfig.seed must be an int, got {self.seed!r}")
-        if not self.token_ttl > 0:
+        # Finite, or "expires_in" would go out as the invalid JSON token Infinity.
+        if not (_is_number(self.token_ttl) and math.isfinite(self.token_ttl)
+                and self.token_ttl > 0):
             raise ValueError(
-                f"SandboxConfig.token_ttl must be a positive number of seconds, "
+                f"SandboxConfig.token_ttl must be a positive, finite number of seconds, "
                 f"got {self.token_ttl!r}"
             )
-        if not self.max_delay >= 0:
-            raise ValueError(f"SandboxConfig.max_delay must be >= 0, got {self.max_delay!r}")
+        if not (_is_number(self.max_delay) and math.isfinite(self.max_delay)
+                and self.max_delay >= 0):
+            raise ValueError(
+                f"SandboxConfig.max_delay must be a finite number of seconds >= 0, "
+                f"got {self.max_delay!r}"
+            )
         for name in ENV_VARS:
             if not getattr(self, name):
                 raise ValueError(f"SandboxConfig.{name} must not be empty")

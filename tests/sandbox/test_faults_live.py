@@ -200,8 +200,12 @@ def test_faults_switch_on_and_off_over_http(sandbox: SandboxServer, client: http
     assert client.get("/todos/1").status_code == 200
     bad = client.put("/_sandbox/faults", json=[{"kind": "status", "status": 9}])
     assert bad.status_code == 422
-    assert "status must be an integer from 100 to 599" in bad.json()["message"]
+    assert "status must be an integer from 200 to 599" in bad.json()["message"]
     assert client.put("/_sandbox/faults", content=b"{").status_code == 400
+    empty = client.put("/_sandbox/faults", content=b"")
+    assert empty.status_code == 422
+    assert "the body is empty" in empty.json()["message"]
+    assert "NoneType" not in empty.json()["message"]
 
 
 def test_context_manager_restores_and_reset_returns_to_configured(

@@ -141,6 +141,11 @@ def test_limits_change_at_run_time_over_http(
     bad = client.put("/_sandbox/limits", json={"limits": ["lots/s"]})
     assert bad.status_code == 422
     assert "expected COUNT/UNIT" in bad.json()["message"]
+    # A misspelt key used to be ignored, leaving the limits unchanged without a word.
+    typo = client.put("/_sandbox/limits", json={"limit": ["1/s"], "limits": ["5/s"]})
+    assert typo.status_code == 422
+    assert "unknown key 'limit'" in typo.json()["message"]
+    assert client.get("/_sandbox/limits").json()["limits"] == ["2/min", "1000/h"]
     assert client.put("/_sandbox/limits", json={"limits": []}).json()["limits"] == []
     assert [client.get("/todos/1").status_code for _ in range(3)] == [200, 200, 200]
 

@@ -62,6 +62,12 @@ def test_profile_refuses_with_a_challenge(sandbox: SandboxServer,
     assert response.json()["message"]
 
 
+def test_unsupported_scheme_points_to_every_accepted_one(sandbox: SandboxServer) -> None:
+    message = profile(sandbox, headers={"Authorization": "Digest abc"}).json()["message"]
+    assert "'Digest'" in message
+    assert "X-API-Key" in message
+
+
 def token(sandbox: SandboxServer, **form: str) -> httpx2.Response:
     data = {"grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID,
             "client_secret": DEFAULT_CLIENT_SECRET} | form

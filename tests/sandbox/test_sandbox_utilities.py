@@ -31,6 +31,25 @@ def test_status_rejects_bad_codes(sandbox: SandboxServer, code: str) -> None:
     assert response.json()["field"] == "code"
 
 
+@pytest.mark.parametrize("value", ["-1", "1.5", "soon", "99999999"])
+def test_status_retry_after_errors_say_what_was_sent(sandbox: SandboxServer, value: str) -> None:
+    response = httpx2.get(f"{sandbox.url}/status/503", params={"retry_after": value})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["field"] == "retry_after"
+    assert f"got {value!r}" in body["message"]
+    assert "whole number of seconds from 0" in body["message"]
+
+
+def test_reset_seed_errors_say_what_is_accepted(sandbox: SandboxServer) -> None:
+    huge = "9" * 60
+    response = httpx2.post(f"{sandbox.url}/_sandbox/reset", params={"seed": huge})
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert "integer of at most 19 digits" in message
+    assert message.endswith("...")  # a huge value is cut short, not echoed whole
+
+
 def test_delay_waits(sandbox: SandboxServer) -> None:
     started = time.monotonic()
     response = httpx2.get(f"{sandbox.url}/delay/0.3")

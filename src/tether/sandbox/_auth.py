@@ -115,4 +115,4 @@ def authenticate(
             return AuthResult("basic")
         return AuthResult(None, "the Basic credentials are not valid")
     return AuthResult(None, f"unsupported authorization scheme {scheme[:20]!r}; "
-                            "use Bearer or Basic")
+                            "use Bearer or Basic, or send a key in X-API-Key")

@@ -112,6 +112,12 @@ class Disruption:
         data = await _json_body(request)
         if isinstance(data, JSONResponse):
             return data
+        if data is None:
+            return _error(
+                422,
+                "PUT /_sandbox/faults: the body is empty; send a list of rules, "
+                '{"rules": [...], "seed": N}, or [] to turn faults off',
+            )
         try:
             faults = parse_fault_set(data, source="PUT /_sandbox/faults")
         except FaultConfigError as exc:
@@ -126,6 +132,11 @@ class Disruption:
         data = await _json_body(request)
         if isinstance(data, JSONResponse):
             return data
+        if isinstance(data, dict) and set(data) - {"limits"}:
+            unknown = sorted(set(data) - {"limits"})[0]
+            return _error(
+                422, f"PUT /_sandbox/limits: unknown key {unknown!r}; the only key is 'limits'"
+            )
         values = data.get("limits") if isinstance(data, dict) else data
         if isinstance(values, str):
             values = [values]

@@ -24,6 +24,11 @@ __all__ = ["other_routes"]
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
+def _clip(raw: str) -> str:
+    """``raw`` quoted for an error message, cut short when a client sent something huge."""
+    return repr(raw) if len(raw) <= 40 else f"{raw[:40]!r}..."
+
+
 def _challenge(message: str, bearer_error: str = "") -> Response:
     challenge = CHALLENGE
     if bearer_error:
@@ -100,7 +105,8 @@ def other_routes(state: SandboxState) -> list[Route]:
         retry_after = request.query_params.get("retry_after")
         if retry_after is not None:
             if not (retry_after.isascii() and retry_after.isdigit() and len(retry_after) < 8):
-                return error(400, "retry_after must be a whole number of seconds",
+                return error(400, "retry_after must be a whole number of seconds from 0 to "
+                             f"9999999, such as 2, got {_clip(retry_after)}",
                              field="retry_after")
             headers["Retry-After"] = retry_after
         if code == 401:
@@ -136,7 +142,8 @@ def other_routes(state: SandboxState) -> list[Route]:
         seed = None
         if raw is not None:
             if not (raw.isascii() and raw.lstrip("-").isdigit() and len(raw) <= 19):
-                return error(400, f"seed must be an integer, got {raw[:20]!r}", field="seed")
+                return error(400, f"seed must be an integer of at most 19 digits, got "
+                             f"{_clip(raw)}", field="seed")
             seed = int(raw)
         state.reset(seed)
         return json_response({"status": "reset", "seed": state.config.seed if seed is None

@@ -9,6 +9,7 @@ import pytest
 from tether._pagination import (
     AmbiguousPaginationError,
     Cursor,
+    LastItemID,
     LinkHeader,
     NextURL,
     OffsetLimit,
@@ -107,7 +108,14 @@ def test_single_pages() -> None:
         ("https://h/p?page=1&offset=0", ROWS, {"X-Total-Count": "50"}, "both ?page= and ?offset="),
         ("https://h/p", ROWS, {"X-Total-Count": "50"}, "says 50 items but the response has 10"),
         ("https://h/p?page=1", {"data": ROWS}, None, "no next URL, cursor, page count or total"),
-        ("https://h/v1/customers", {"data": ROWS, "has_more": True}, None, "'has_more' says"),
+        (
+            "https://h/v1/customers",
+            {"data": ROWS, "has_more": True},
+            None,
+            "'has_more' says there are more items but the body has no next URL or cursor to "
+            "reach them; if the API pages by the last item's id, pass "
+            "strategy=tether.LastItemID('<param>', has_more_path='has_more')",
+        ),
     ],
 )
 def test_ambiguous_responses_say_how_to_choose(
@@ -119,6 +127,26 @@ def test_ambiguous_responses_say_how_to_choose(
     assert says in message
     assert "strategy=" in message
     assert "tether.PageNumber(" in message
+
+
+def test_stripe_list_objects_page_by_the_last_id() -> None:
+    stripe = {"object": "list", "url": "/v1/customers", "has_more": True, "data": ROWS}
+    assert detected("https://h/v1/customers?limit=10", stripe) == LastItemID()
+    assert detected("https://h/v1/customers", {**stripe, "has_more": False}) == LastItemID()
+    # Backwards paging, or items without ids, are not guessed.
+    with pytest.raises(AmbiguousPaginationError, match="LastItemID"):
+        detected("https://h/v1/customers?ending_before=cus_9", stripe)
+    with pytest.raises(AmbiguousPaginationError, match="'has_more' says"):
+        detected("https://h/v1/customers", {**stripe, "data": [{"name": "a"}]})
+
+
+def test_the_suggestion_starts_with_the_style_the_request_uses() -> None:
+    with pytest.raises(AmbiguousPaginationError) as offsets:
+        detected("https://h/p?offset=0&limit=10", ROWS)
+    assert "e.g. tether.OffsetLimit('offset', 'limit'), tether.PageNumber(" in str(offsets.value)
+    with pytest.raises(AmbiguousPaginationError) as pages:
+        detected("https://h/p?page=1&per_page=10", ROWS)
+    assert "e.g. tether.PageNumber('page', 'per_page'), tether.OffsetLimit(" in str(pages.value)
 
 
 def test_detection_is_logged(caplog: pytest.LogCaptureFixture) -> None:

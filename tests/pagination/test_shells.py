@@ -123,3 +123,45 @@ def test_pages_checkpoint_moves_once_the_next_page_is_asked_for() -> None:
     second = next(pages)
     assert pager.checkpoint == second.before == first.checkpoint
     assert pager.checkpoint.items == 10
+
+
+def stripe_server(seen: list[httpx2.Request]) -> httpx2.MockTransport:
+    """A Stripe-style list: ``limit``, ``starting_after=<id>``, ``has_more``."""
+    customers = [{"id": f"cus_{n:03d}", "n": n} for n in range(1, 26)]
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        limit = int(request.url.params.get("limit", "10"))
+        after = request.url.params.get("starting_after")
+        start = next(i + 1 for i, c in enumerate(customers) if c["id"] == after) if after else 0
+        body = {
+            "object": "list",
+            "url": "/v1/customers",
+            "has_more": start + limit < len(customers),
+            "data": customers[start : start + limit],
+        }
+        return httpx2.Response(200, json=body)
+
+    return httpx2.MockTransport(handler)
+
+
+async def test_stripe_lists_are_detected_and_resumed_sync_and_async() -> None:
+    seen: list[httpx2.Request] = []
+    base = "https://api.example"
+    with tether.Client(base_url=base, transport=stripe_server(seen)) as client:
+        pager = client.paginate("/v1/customers", params={"limit": 10}, max_items=12)
+        assert [c["n"] for c in pager] == list(range(1, 13))
+        assert pager.strategy == tether.LastItemID()
+        saved = pager.checkpoint.to_json()
+        rest = client.paginate(checkpoint=Checkpoint.from_json(saved))
+        assert [c["n"] for c in rest] == list(range(13, 26))
+        assert rest.stop_reason == "has_more is False"
+    assert [r.url.params.get("starting_after") for r in seen] == [
+        None,
+        "cus_010",
+        "cus_010",
+        "cus_020",
+    ]
+    async with tether.AsyncClient(base_url=base, transport=stripe_server([])) as client:
+        items = [c["n"] async for c in client.paginate("/v1/customers", params={"limit": 7})]
+    assert items == list(range(1, 26))

@@ -7,6 +7,7 @@ import pytest
 from tether import ConfigurationError
 from tether._pagination import (
     Cursor,
+    LastItemID,
     LinkHeader,
     NextURL,
     OffsetLimit,
@@ -145,6 +146,55 @@ class TestCursor:
             Cursor().next_request(context("https://h/p", {"data": ROWS, "next_cursor": {"a": 1}}))
 
 
+class TestLastItemID:
+    ITEMS = [{"id": "cus_1"}, {"id": "cus_2"}]
+
+    def test_sends_the_last_id_while_has_more(self) -> None:
+        body = {"object": "list", "data": self.ITEMS, "has_more": True}
+        page = context("https://h/v1/customers?limit=2&starting_after=cus_0", body)
+        assert full(LastItemID().next_request(page)) == (
+            "https://h/v1/customers?limit=2&starting_after=cus_2"
+        )
+        done = LastItemID().next_request(context("https://h/c", {**body, "has_more": False}))
+        assert done == Stop("has_more is False")
+
+    def test_nested_ids_without_a_flag(self) -> None:
+        rows = [{"user": {"id": 7}}, {"user": {"id": 9}}]
+        strategy = LastItemID("since", id_path="user.id", has_more_path=None)
+        assert full(strategy.next_request(context("https://h/users", rows))) == (
+            "https://h/users?since=9"
+        )
+        assert isinstance(strategy.next_request(context("https://h/users", [])), Stop)
+
+    @pytest.mark.parametrize(
+        ("strategy", "body", "message"),
+        [
+            (LastItemID(), {"data": ITEMS}, "has_more_path='has_more'.*has_more_path=None"),
+            (
+                LastItemID(id_path="uuid"),
+                {"data": ITEMS, "has_more": True},
+                "id_path='uuid'.*has nothing there",
+            ),
+            (
+                LastItemID(),
+                {"data": [{"id": None}], "has_more": True},
+                "has None there, not an id",
+            ),
+        ],
+    )
+    def test_a_body_that_does_not_fit_is_explained(
+        self, strategy: LastItemID, body: dict[str, object], message: str
+    ) -> None:
+        with pytest.raises(PaginationError, match=message):
+            strategy.next_request(context("https://h/c", body))
+
+    def test_bad_configuration_is_refused_early(self) -> None:
+        with pytest.raises(ConfigurationError, match=r"LastItemID\(param=...\)"):
+            LastItemID("")
+        with pytest.raises(ConfigurationError, match="has_more_path"):
+            LastItemID(has_more_path=3)  # type: ignore[arg-type]
+
+
 class TestNextURL:
     def test_absolute_and_relative_urls(self) -> None:
         body = {"data": ROWS, "links": {"next": "/v1/p?cursor=abc"}}
@@ -229,6 +279,7 @@ def test_single_page_always_stops() -> None:
         PageNumber("_page", "_limit", size=20, pages_path="pages"),
         OffsetLimit("_start", "_limit", total_path="meta.total"),
         Cursor("meta.next", param="after"),
+        LastItemID("since", id_path="user.id", has_more_path=None),
         NextURL("links.next", stop_on_empty=False),
         LinkHeader(total_header=None),
         SinglePage(),

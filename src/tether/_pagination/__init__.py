@@ -18,6 +18,7 @@ from tether._pagination._page import Page
 from tether._pagination._request import PageRequest
 from tether._pagination._strategies import (
     Cursor,
+    LastItemID,
     LinkHeader,
     NextURL,
     OffsetLimit,
@@ -37,6 +38,7 @@ __all__ = [
     "Checkpoint",
     "Cursor",
     "Detection",
+    "LastItemID",
     "Link",
     "LinkHeader",
     "NextURL",

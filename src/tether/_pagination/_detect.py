@@ -9,9 +9,10 @@ Order (most explicit signal first, as in dlt's REST client):
 4. page numbers in the body (``pages``, ``total_pages``, an integer ``next``) or a total
    (``total``, ``count``, json-server 1.x's integer ``items``) with a page or offset
    parameter in the request: :class:`PageNumber` / :class:`OffsetLimit`;
-5. a bare list with a total (``X-Total-Count``) and a page or offset parameter in the
+5. a Stripe list object (``object: "list"``, ``has_more``): :class:`LastItemID`;
+6. a bare list with a total (``X-Total-Count``) and a page or offset parameter in the
    request: :class:`PageNumber` / :class:`OffsetLimit`;
-6. no paging parameter and no paging signal, or an empty first page: :class:`SinglePage`.
+7. no paging parameter and no paging signal, or an empty first page: :class:`SinglePage`.
 
 Page numbers are never guessed without a total: a server that ignores an unknown
 ``page`` parameter (JSONPlaceholder treats it as a filter) would otherwise be paged
@@ -31,6 +32,7 @@ from tether._pagination._link import find_link, parse_link_header
 from tether._pagination._request import PageRequest
 from tether._pagination._strategies import (
     Cursor,
+    LastItemID,
     LinkHeader,
     NextURL,
     OffsetLimit,
@@ -126,11 +128,18 @@ def _how_to_choose(request: PageRequest) -> str:
     size = _first_param(request, SIZE_PARAMS) or "per_page"
     offset = _first_param(request, OFFSET_PARAMS) or "offset"
     limit = _first_param(request, LIMIT_PARAMS) or "limit"
+    numbers = f"tether.PageNumber({page!r}, {size!r})"
+    offsets = f"tether.OffsetLimit({offset!r}, {limit!r})"
+    # The style the request already uses comes first.
+    positional = (
+        f"{offsets}, {numbers}"
+        if _first_param(request, OFFSET_PARAMS) and not _first_param(request, PAGE_PARAMS)
+        else f"{numbers}, {offsets}"
+    )
     return (
-        "pass strategy= to paginate(), e.g. "
-        f"tether.PageNumber({page!r}, {size!r}), tether.OffsetLimit({offset!r}, {limit!r}), "
+        f"pass strategy= to paginate(), e.g. {positional}, "
         "tether.Cursor('<body.path>', param='<name>'), tether.NextURL('<body.path>'), "
-        "tether.LinkHeader() or tether.SinglePage()"
+        "tether.LastItemID('<param>'), tether.LinkHeader() or tether.SinglePage()"
     )
 
 
@@ -233,6 +242,23 @@ def continuation(page: PageContext, items_path: str | None) -> tuple[Strategy, s
     return strategy, reason
 
 
+def _stripe_list(page: PageContext) -> tuple[Strategy, str] | None:
+    """Stripe's list object (``object: "list"``, ``data``, ``has_more``), paged forward.
+
+    The shape is Stripe's own, so the convention that goes with it (the last item's
+    ``id`` sent back as ``starting_after``) is a safe inference. Paging backwards
+    (``ending_before``) is left to an explicit strategy.
+    """
+    body = page.body
+    if body.get("object") != "list" or not isinstance(body.get("has_more"), bool):
+        return None
+    if page.request.has_param("ending_before") or not isinstance(body.get("data"), list):
+        return None
+    if page.items and not all(isinstance(item, dict) and "id" in item for item in page.items):
+        return None
+    return LastItemID(), "a Stripe list object (has_more), continued with ?starting_after=<last id>"
+
+
 def _choose(page: PageContext, items_path: str | None) -> tuple[Strategy, str]:
     links = parse_link_header(page.headers.get_list("link"), page.request.full_url)
     header, total = _total_header(page)
@@ -247,12 +273,16 @@ def _choose(page: PageContext, items_path: str | None) -> tuple[Strategy, str]:
         found = _from_envelope(page, items_path)
         if found is not None:
             return found
+        stripe = _stripe_list(page)
+        if stripe is not None:
+            return stripe
         more = next((p for p in MORE_PATHS if get_path(page.body, p) is True), None)
         if more is not None:
             raise _ambiguous(
                 page,
                 f"body field {more!r} says there are more items but the body has no next "
-                "URL or cursor to reach them",
+                "URL or cursor to reach them; if the API pages by the last item's id, pass "
+                f"strategy=tether.LastItemID('<param>', has_more_path={more!r})",
             )
         ends = [p for p in NEXT_URL_PATHS + CURSOR_PATHS if get_path(page.body, p) is None]
         if ends:

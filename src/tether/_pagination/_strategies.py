@@ -33,6 +33,7 @@ from tether._pagination._request import PageRequest
 
 __all__ = [
     "Cursor",
+    "LastItemID",
     "LinkHeader",
     "NextURL",
     "OffsetLimit",
@@ -323,6 +324,56 @@ class Cursor(Strategy):
 
 
 @dataclass(frozen=True, slots=True)
+class LastItemID(Strategy):
+    """The last item's id sent back as the cursor: Stripe's ``?starting_after=<id>``.
+
+    Stripe, and APIs modelled on it, page a list by the id of the last item received
+    and say in ``has_more`` whether more follow. GitHub's ``/users?since=<id>`` is the
+    same idea without the flag (``has_more_path=None``: page until an empty page).
+
+    >>> LastItemID()                                   # Stripe: data, has_more, starting_after
+    LastItemID(param='starting_after', id_path='id', has_more_path='has_more', stop_on_empty=True)
+    >>> LastItemID("since", has_more_path=None).param  # GitHub /users
+    'since'
+    """
+
+    param: str = "starting_after"
+    """The query parameter that carries the last id."""
+    id_path: str = "id"
+    """Dotted path of the id inside one item."""
+    has_more_path: str | None = "has_more"
+    """Body field saying whether more items follow; ``None`` when the API has none."""
+    stop_on_empty: bool = True
+
+    def __post_init__(self) -> None:
+        _check_name("LastItemID", "param", self.param)
+        _check_name("LastItemID", "id_path", self.id_path)
+        _check_name("LastItemID", "has_more_path", self.has_more_path, optional=True)
+
+    def next_request(self, page: PageContext) -> PageRequest | Stop:
+        if self.has_more_path is not None:
+            more = get_path(page.body, self.has_more_path)
+            if more is MISSING:
+                raise PaginationError(
+                    f"LastItemID(has_more_path={self.has_more_path!r}): the body has no such "
+                    "field; give the path of the flag saying more items follow, or "
+                    "has_more_path=None to page until an empty page"
+                )
+            if more is not True:
+                return Stop(f"{self.has_more_path} is {more!r}")
+        if not page.items:
+            return Stop("an empty page has no last item")
+        value = get_path(page.items[-1], self.id_path)
+        if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+            found = "nothing" if value is MISSING else repr(value)
+            raise PaginationError(
+                f"LastItemID(id_path={self.id_path!r}): the page's last item has {found} "
+                "there, not an id; point id_path at the field holding each item's id"
+            )
+        return page.request.with_param(self.param, value)
+
+
+@dataclass(frozen=True, slots=True)
 class NextURL(Strategy):
     """The next page's URL read from the body (``next``, ``links.next``, ``_links.next.href``).
 
@@ -424,7 +475,8 @@ class SinglePage(Strategy):
 
 
 _REGISTRY: dict[str, type[Strategy]] = {
-    cls.__name__: cls for cls in (PageNumber, OffsetLimit, Cursor, NextURL, LinkHeader, SinglePage)
+    cls.__name__: cls
+    for cls in (PageNumber, OffsetLimit, Cursor, LastItemID, NextURL, LinkHeader, SinglePage)
 }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from tether._errors import ConfigurationError
 from tether._ratelimit._core import Slot
 from tether._ratelimit._gcra import GcraLimit
 from tether._ratelimit._stores import Grant
@@ -137,7 +138,17 @@ class RedisStore:
                 raise ImportError(
                     "RedisStore needs the redis package: pip install 'tether[redis]'"
                 ) from exc
-            client = redis.Redis.from_url(client)
+            try:
+                client = redis.Redis.from_url(client)
+            except ValueError as exc:
+                raise ConfigurationError(f"RedisStore({client!r}): {exc}") from None
+        elif not callable(getattr(client, "register_script", None)):
+            raise ConfigurationError(
+                f"RedisStore({client!r}): expected a Redis URL such as "
+                "'redis://localhost:6379/0' or a redis.Redis client"
+            )
+        if not isinstance(prefix, str):
+            raise ConfigurationError(f"RedisStore(prefix=...): expected a string, got {prefix!r}")
         self._redis = client
         self.prefix = prefix
         self.clock = clock

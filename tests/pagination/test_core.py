@@ -269,3 +269,45 @@ def test_a_cursor_that_is_a_url_points_to_next_url() -> None:
         PaginationError, match=r"holds a URL there, not a cursor; .*NextURL\('next'\)"
     ):
         core.feed(response("https://h/p", DRF))
+
+
+@pytest.mark.parametrize(
+    ("first", "strategy"),
+    [
+        ("https://h/p?page=1", PageNumber()),
+        ("https://h/p?pos=0", OffsetLimit("pos")),
+        ("https://h/p", NextURL()),
+    ],
+)
+def test_a_server_ignoring_the_paging_parameter_stops_after_one_repeat(
+    first: str, strategy: Strategy, caplog: pytest.LogCaptureFixture
+) -> None:
+    sent: list[str] = []
+
+    def same_page(request: PageRequest) -> httpx2.Response:
+        # Every request differs, every answer is the same: no total, always a next link.
+        body = {"data": ROWS[:5], "next": f"https://h/p?t={len(sent)}"}
+        return response(request.full_url, body if isinstance(strategy, NextURL) else ROWS[:5])
+
+    core = PaginationCore(start(first), strategy=strategy)
+    with caplog.at_level(logging.WARNING, logger="tether.pagination"):
+        pages = drive(core, same_page, sent)
+    assert len(sent) == 2
+    assert ids(pages) == [1, 2, 3, 4, 5]
+    assert (
+        core.stop_reason == "page repeats the page before (the server ignores the paging parameter)"
+    )
+    assert core.position.done
+    assert core.position.items == 5
+    assert "answered with the same items as the page before" in caplog.text
+
+
+def test_pages_of_one_equal_scalar_are_not_mistaken_for_a_repeat() -> None:
+    tags = ["a", "a", "b"]
+
+    def one_tag(request: PageRequest) -> httpx2.Response:
+        offset = int(request.get_param("offset") or 0)
+        return response(request.full_url, tags[offset : offset + 1])
+
+    core = PaginationCore(start("https://h/t?offset=0&limit=1"), strategy=OffsetLimit())
+    assert [item for page in drive(core, one_tag) for item in page.items] == tags

@@ -17,6 +17,8 @@ here so no strategy can loop forever on its own:
 * the strategy has no next request (no next link, no cursor, last page number);
 * the next request was already sent in this pull (a server echoing the same link or
   cursor); logged as a warning;
+* a page repeating the page before item for item (a server ignoring the paging
+  parameter); not handed out, logged as a warning;
 * ``max_pages`` / ``max_items`` from the caller, which keep a resumable checkpoint;
 * a safety cap on pages per pull when ``max_pages`` is not given, raising
   :class:`PaginationError` rather than truncating silently.
@@ -26,7 +28,9 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import httpx2
 
@@ -186,15 +190,31 @@ class PaginationCore:
             self._items_path = path
         self._seen.add(sent.key)
         self._seen.add(answered.key)
-        self._last = context
+        previous, self._last = self._last, context
 
         handed = items[before.skip :]
         if self._max_items is not None:
             handed = handed[: max(0, self._max_items - self._items_run)]
+        repeated = previous is not None and _same_items(previous.items, items)
+        if repeated:
+            # A server that ignores the paging parameter answers every new request with
+            # the same page: the request differs, so only the content shows the loop.
+            handed = []
+            _log.warning(
+                "pagination stopped: %s answered with the same items as the page before; "
+                "the server seems to ignore the paging parameter of %r",
+                redact_url(sent.full_url),
+                self.strategy,
+            )
         consumed = before.skip + len(handed)
         self._pages_run += 1
         self._items_run += len(handed)
-        if consumed < len(items):
+        if repeated:
+            after = Checkpoint(
+                None, pages=before.pages + 1, items=before.items, strategy=self.strategy
+            )
+            self._stop("page repeats the page before (the server ignores the paging parameter)")
+        elif consumed < len(items):
             after = replace(before, skip=consumed, items=page_start + consumed)
             self._stop(f"max_items={self._max_items} reached")
         else:
@@ -282,3 +302,14 @@ class PaginationCore:
         if self.stop_reason is None:
             self.stop_reason = reason
             _log.debug("pagination stopped: %s", reason)
+
+
+def _same_items(before: Sequence[Any], page: Sequence[Any]) -> bool:
+    """True when ``page`` repeats the page before it item for item.
+
+    A page of one scalar may legitimately equal the one before (``["a"]``, ``["a"]``);
+    records and longer pages do not repeat by chance.
+    """
+    if not page or len(page) != len(before) or page[0] != before[0] or page != before:
+        return False
+    return len(page) > 1 or isinstance(page[0], dict | list)

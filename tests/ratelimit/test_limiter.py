@@ -70,6 +70,13 @@ def test_bad_configuration_fails_early_and_says_what_to_do(
         RateLimit(**kwargs)  # type: ignore[arg-type]
 
 
+def test_a_limiter_refuses_a_store_that_is_not_one() -> None:
+    with pytest.raises(
+        TypeError, match=r"store='q.sqlite' .* store=tether.SQLiteStore\('q.sqlite'\)"
+    ):
+        RateLimiter("5/s", store="q.sqlite")  # type: ignore[arg-type]
+
+
 def test_a_bare_number_asks_for_a_unit_wherever_rates_are_given() -> None:
     with pytest.raises(TypeError, match=r"RateLimiter\(config=5\): .* such as '5/s'"):
         RateLimiter(5)  # type: ignore[arg-type]

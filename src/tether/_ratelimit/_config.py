@@ -12,7 +12,7 @@ from typing import Literal
 from tether._ratelimit._rate import Rate, RatesLike, parse_rates_argument
 from tether._ratelimit._stores import Store
 
-__all__ = ["RateLimit", "Route"]
+__all__ = ["RateLimit", "Route", "check_store"]
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"})
 
@@ -138,7 +138,7 @@ class RateLimit:
             )
         if not isinstance(adaptive, bool):
             raise TypeError(f"adaptive must be True or False, got {adaptive!r}")
-        _check_store(store)
+        check_store(store)
         route_list = _routes(routes)
         if not parsed and not route_list and not adaptive:
             raise ValueError(
@@ -168,7 +168,8 @@ class RateLimit:
         return "; ".join(parts)
 
 
-def _check_store(store: object) -> None:
+def check_store(store: object) -> None:
+    """Refuse a ``store=`` that is not a store instance, saying what to pass instead."""
     if store is None or (isinstance(store, Store) and not isinstance(store, type)):
         return
     if isinstance(store, type):

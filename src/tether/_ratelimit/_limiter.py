@@ -20,7 +20,7 @@ import anyio
 import anyio.to_thread
 
 from tether._ratelimit._adaptive import AdaptiveState, Adjustment, read_feedback
-from tether._ratelimit._config import RateLimit, Route
+from tether._ratelimit._config import RateLimit, Route, check_store
 from tether._ratelimit._core import Limit, Slot, slot_id
 from tether._ratelimit._gcra import GcraLimit
 from tether._ratelimit._rate import Rate, RatesLike, parse_rates_argument
@@ -83,6 +83,7 @@ class RateLimiter:
             if config is not None:
                 rates = parse_rates_argument("config", config, owner="RateLimiter")
             self.config = RateLimit(rates)
+        check_store(store)
         self.store: Store = store or self.config.store or MemoryStore(clock=clock)
         self._clock = clock
         self._wall_clock = wall_clock

@@ -5,10 +5,12 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from tether.sandbox._asgi import TrailingSlashMiddleware
 from tether.sandbox._config import SandboxConfig
 from tether.sandbox._endpoints import other_routes
 from tether.sandbox._http import error
@@ -16,7 +18,27 @@ from tether.sandbox._routes import resource_routes
 from tether.sandbox._state import SandboxState
 from tether.sandbox._stats import StatsMiddleware
 
-__all__ = ["create_app", "sandbox_state"]
+__all__ = ["EXPOSED_HEADERS", "create_app", "sandbox_state"]
+
+EXPOSED_HEADERS = (
+    "Link",
+    "X-Total-Count",
+    "Location",
+    "Retry-After",
+    "WWW-Authenticate",
+    "X-Authenticated-By",
+    "Idempotent-Replayed",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Used",
+    "X-RateLimit-Reset",
+    "X-RateLimit-Resource",
+    "RateLimit-Policy",
+    "RateLimit",
+)
+"""Response headers a browser page may read (CORS), besides the always-readable ones:
+pagination, rate limits and what the sandbox adds. JSONPlaceholder answers every origin
+too, so front-end tutorials work against the sandbox unchanged."""
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -35,10 +57,21 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 def _layers(
     config: SandboxConfig, state: SandboxState, routes: list[BaseRoute]
 ) -> list[Middleware]:
-    """The middleware stack, outermost first: stats accounting, then (issue 3) rate limiting
-    and fault injection, then the router. Stats must stay first so it sees every answer."""
+    """The middleware stack, outermost first: one canonical path (``/posts/`` is
+    ``/posts``), stats accounting, CORS, rate limiting and fault injection, then the router.
+    Stats come before everything that answers so they see every answer; CORS preflights
+    are answered before the limiter and the faults, as a gateway would, so a browser
+    meets the faults on its real requests."""
     return [
+        Middleware(TrailingSlashMiddleware),
         Middleware(StatsMiddleware, stats=state.stats, routes=routes),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=list(EXPOSED_HEADERS),
+        ),
         *state.disruption.middleware(),
     ]
 

@@ -1,14 +1,21 @@
-"""What the sandbox's fault and rate-limit layers share: which requests they leave alone,
-and answering a request themselves instead of the handler."""
+"""What the sandbox's ASGI layers share: which requests they leave alone, answering a
+request themselves instead of the handler, and one canonical path per route."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
 
-from starlette.types import Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["ADMIN_PREFIX", "is_admin_path", "passes_through", "send_body", "send_json"]
+__all__ = [
+    "ADMIN_PREFIX",
+    "TrailingSlashMiddleware",
+    "is_admin_path",
+    "passes_through",
+    "send_body",
+    "send_json",
+]
 
 ADMIN_PREFIX = "/_sandbox"
 
@@ -41,3 +48,26 @@ async def send_json(
 ) -> None:
     """Send ``payload`` encoded as JSON, as :func:`send_body` does."""
     await send_body(send, status, json.dumps(payload).encode(), extra)
+
+
+class TrailingSlashMiddleware:
+    """Serves ``/posts/`` as ``/posts``, as JSONPlaceholder does.
+
+    Starlette would answer with a 307 redirect, which httpx2 and many other clients do not
+    follow by default: a tutorial's ``get(BASE + "/posts/")`` would find an empty body and
+    a ``POST`` would create nothing. Outermost, so every later layer (stats included) sees
+    the one canonical path.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and len(path) > 1 and path.endswith("/"):
+            trimmed = path.rstrip("/") or "/"
+            raw = scope.get("raw_path")
+            scope = {**scope, "path": trimmed}
+            if isinstance(raw, bytes):
+                scope["raw_path"] = raw.rstrip(b"/") or b"/"
+        await self.app(scope, receive, send)

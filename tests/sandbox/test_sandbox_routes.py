@@ -72,6 +72,23 @@ def test_nested_routes(client: httpx2.Client, parent: str, child: str, key: str,
     assert client.get(f"/{parent}/99999/{child}").status_code == 404
 
 
+def test_nested_post_creates_under_the_parent(client: httpx2.Client) -> None:
+    # json-server, and so JSONPlaceholder, accepts POST /posts/1/comments.
+    comment = {"name": "n", "email": "a@b.c", "body": "hello"}
+    created = client.post("/posts/3/comments", json=comment)
+    assert created.status_code == 201
+    assert created.json() == {"postId": 3, "id": 501, **comment}
+    assert created.headers["location"].endswith("/comments/501")
+    assert [c["id"] for c in client.get("/posts/3/comments").json()][-1] == 501
+    same = client.post("/users/2/todos", json={"userId": 2, "title": "t", "completed": False})
+    assert same.json()["userId"] == 2
+    other = client.post("/users/2/todos", json={"userId": 5, "title": "t", "completed": False})
+    assert other.status_code == 422
+    assert other.json()["field"] == "userId"
+    assert client.post("/posts/999/comments", json=comment).status_code == 404
+    assert client.post("/posts/3/comments", json={"name": "n"}).status_code == 422
+
+
 @pytest.mark.parametrize("resource", list(COUNTS))
 def test_create_read_replace_patch_delete(client: httpx2.Client, resource: str) -> None:
     created = client.post(f"/{resource}", json=NEW[resource])

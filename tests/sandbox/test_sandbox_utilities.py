@@ -6,6 +6,7 @@ import time
 
 import httpx2
 import pytest
+from openapi_spec_validator import validate
 
 from tether.sandbox import SandboxServer
 
@@ -98,6 +99,30 @@ def test_stats_name_route_templates_and_statuses(sandbox: SandboxServer) -> None
     }
     assert stats["by_status"] == {"200": 1, "404": 1, "405": 1, "503": 1}
     assert stats["total"] == 4
+
+
+def test_openapi_document_is_valid_and_names_every_operation(sandbox: SandboxServer) -> None:
+    document = httpx2.get(f"{sandbox.url}/openapi.json").json()
+    validate(document)  # raises with the first problem found
+    operations = [
+        operation
+        for item in document["paths"].values()
+        for method, operation in item.items()
+        if method != "parameters"
+    ]
+    ids = [operation["operationId"] for operation in operations]
+    assert len(ids) == len(set(ids))
+    assert document["paths"]["/posts/{id}/comments"]["get"]["operationId"] == (
+        "get_posts_id_comments")
+    # /status/{code} answers any method, and says so.
+    assert {"get", "post", "put", "patch", "delete"} <= set(document["paths"]["/status/{code}"])
+
+
+def test_index_points_to_everything(sandbox: SandboxServer) -> None:
+    index = httpx2.get(f"{sandbox.url}/").json()
+    assert index["resources"]["todos"] == f"{sandbox.url}/todos"
+    assert set(index["resources"]) == {"posts", "comments", "albums", "photos", "users", "todos"}
+    assert httpx2.get(index["openapi"]).json()["openapi"].startswith("3.1")
 
 
 def test_openapi_describes_every_route(sandbox: SandboxServer) -> None:

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from tether.sandbox._auth import CHALLENGE, authenticate, basic_credentials
 from tether.sandbox._http import NO_BODY_STATUSES, BodyError, error, json_response, read_body
 from tether.sandbox._openapi import openapi_document
+from tether.sandbox._resources import RESOURCES
 from tether.sandbox._state import SandboxState
 from tether.sandbox._store import dumps
 
@@ -152,6 +153,16 @@ def other_routes(state: SandboxState) -> list[Route]:
     async def stats(request: Request) -> Response:
         return json_response({**state.stats.snapshot(), **state.disruption.stats()})
 
+    async def index(request: Request) -> Response:
+        # What a first visit to the base URL should show: where everything is.
+        base = str(request.base_url).rstrip("/")
+        return json_response({
+            "name": "tether sandbox",
+            "resources": {name: f"{base}/{name}" for name in RESOURCES},
+            "openapi": f"{base}/openapi.json",
+            "health": f"{base}/_sandbox/health",
+        })
+
     documents: dict[str, str] = {}
 
     async def openapi(request: Request) -> Response:
@@ -162,6 +173,7 @@ def other_routes(state: SandboxState) -> list[Route]:
         return json_response(documents[base])
 
     return [
+        Route("/", index, methods=["GET"]),
         Route("/profile", profile, methods=["GET"]),
         Route("/oauth/token", token, methods=["POST"]),
         Route("/status/{code}", status, methods=_ALL_METHODS),

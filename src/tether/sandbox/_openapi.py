@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -112,6 +113,14 @@ def _resource_paths(name: str, model: str) -> dict[str, Any]:
                     "responses": {"200": _json({"type": "array", "items": _ref(child_model)},
                                                child),
                                   "400": _ERROR, "404": _ERROR}},
+            "post": {"summary": f"Create one of {child} under one of {name}",
+                     "description": f"As POST /{child}, with the parent's id filled in "
+                                    "from the URL (a different one in the body is 422).",
+                     "parameters": [_IDEMPOTENCY],
+                     "requestBody": {"required": True, "content": {"application/json": {
+                         "schema": {"type": "object"}}}},
+                     "responses": {"201": _json(_ref(child_model), "Created; Location header"),
+                                   "400": _ERROR, "404": _ERROR, "422": _ERROR}},
         }
     return paths
 
@@ -137,12 +146,19 @@ def _other_paths() -> dict[str, Any]:
                     "access_token": {"type": "string"}, "token_type": {"const": "Bearer"},
                     "expires_in": {"type": "number"}}}, "A token"),
                 "400": anything, "401": anything}}},
-        "/status/{code}": {"get": {
-            "summary": "Answer with this status (200..599); ?retry_after=N adds Retry-After",
+        "/": {"get": {
+            "summary": "Where everything is: resource URLs, this document, health",
+            "responses": {"200": anything}}},
+        # Any method answers with the status, so every method is described.
+        "/status/{code}": {
             "parameters": [{"name": "code", "in": "path", "required": True,
                             "schema": {"type": "integer", "minimum": 200, "maximum": 599}},
                            _query("retry_after", "Seconds for a Retry-After header")],
-            "responses": {"default": anything}}},
+            **{method: {
+                "summary": "Answer with this status (200..599); ?retry_after=N adds "
+                           "Retry-After",
+                "responses": {"default": anything}}
+               for method in ("get", "post", "put", "patch", "delete", "options")}},
         "/delay/{seconds}": {"get": {
             "summary": "Answer after a delay (bounded)",
             "parameters": [{"name": "seconds", "in": "path", "required": True,
@@ -177,6 +193,19 @@ def _undocumented(routes: Sequence[BaseRoute], paths: dict[str, Any]) -> dict[st
     return extra
 
 
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _name_operations(paths: dict[str, Any]) -> None:
+    """Give every operation an ``operationId`` (``get_posts_id_comments``): client
+    generators name their functions after it."""
+    for path, item in paths.items():
+        words = re.findall(r"[A-Za-z0-9]+", path.replace(".json", ""))
+        for method, operation in item.items():
+            if method in _METHODS:
+                operation.setdefault("operationId", "_".join([method, *words]) or method)
+
+
 def openapi_document(base_url: str, routes: Sequence[BaseRoute] = ()) -> dict[str, Any]:
     """The OpenAPI 3.1 document for a sandbox served at ``base_url`` with ``routes``."""
     models: list[tuple[type[BaseModel], Literal["validation"]]] = [
@@ -195,6 +224,7 @@ def openapi_document(base_url: str, routes: Sequence[BaseRoute] = ()) -> dict[st
         paths.update(_resource_paths(name, resource.model.__name__))
     paths.update(_other_paths())
     paths.update(_undocumented(routes, paths))
+    _name_operations(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "tether sandbox", "version": "1",

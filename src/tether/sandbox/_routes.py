@@ -1,4 +1,5 @@
-"""Routes of the six resources: list, item, create, replace, update, delete, nested lists."""
+"""Routes of the six resources: list, item, create, replace, update, delete, nested lists
+and nested creates."""
 
 from __future__ import annotations
 
@@ -123,6 +124,11 @@ class _Handlers:
                                     self.state.store.all)[0])
 
     async def create(self, request: Request) -> Response:
+        return await self._create(request)
+
+    async def _create(self, request: Request, parent: tuple[str, int] | None = None) -> Response:
+        """Create from the body; ``parent`` (key, id) comes from a nested URL such as
+        ``POST /posts/1/comments`` and fills in the body's ``postId``."""
         key = request.headers.get(IDEMPOTENCY_HEADER)
         if key is not None and not 0 < len(key) <= _MAX_KEY:
             return error(400, f"Idempotency-Key must be 1 to {_MAX_KEY} characters",
@@ -131,6 +137,13 @@ class _Handlers:
             body, _ = await read_json(request)
         except BodyError as exc:
             return exc.response
+        if parent is not None:
+            field, parent_id = parent
+            if body.get(field, parent_id) != parent_id:
+                return error(422, f"{field}: the body's {field} {body[field]!r} differs from "
+                                  f"the URL's {parent_id}; leave it out or make them equal",
+                             field=field)
+            body = {**body, field: parent_id}
         store = self.state.store
         name = self.resource.name
         # Check, create and remember under one lock: two requests with the same key
@@ -209,6 +222,9 @@ class _Handlers:
             item_id = parse_id(raw_id)
             if item_id is None or not self.state.store.exists(parent_name, item_id):
                 return _not_found(parent_name, raw_id)
+            if request.method == "POST":
+                # json-server (and so JSONPlaceholder) creates the child under its parent.
+                return await child_handlers._create(request, (key, item_id))
             items = [i for i in self.state.store.all(child.name) if i.get(key) == item_id]
             return child_handlers._list(request, items)
 
@@ -251,6 +267,6 @@ def resource_routes(state: SandboxState) -> list[Route]:
         routes.append(Route(item, _dispatch(single), methods=list(single),
                             name=f"{resource.name}_item"))
         for child in resource.children:
-            routes.append(Route(f"{item}/{child}", h.nested(RESOURCES[child]), methods=["GET"],
-                                name=f"{resource.name}_{child}"))
+            routes.append(Route(f"{item}/{child}", h.nested(RESOURCES[child]),
+                                methods=["GET", "POST"], name=f"{resource.name}_{child}"))
     return routes

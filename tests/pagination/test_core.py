@@ -211,6 +211,7 @@ def test_plan_is_bounded_and_checked_against_the_next_request() -> None:
         ({"max_items": 0}, "max_items"),
         ({"max_pages": -1}, "max_pages"),
         ({"strategy": "page"}, "strategy"),
+        ({"strategy": NextURL}, r"the class NextURL; pass an instance: strategy=tether.NextURL\("),
         ({"items": ""}, "items"),
         ({"checkpoint": "{}"}, r"checkpoint=tether.Checkpoint.from_json\(text\)"),
         ({"checkpoint": {"pages": 1}}, "expected a tether.Checkpoint"),

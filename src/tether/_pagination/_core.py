@@ -83,6 +83,11 @@ class PaginationCore:
         _check_limit("max_pages", max_pages)
         _check_limit("safety_cap", safety_cap)
         if strategy is not None and not isinstance(strategy, Strategy):
+            if isinstance(strategy, type) and issubclass(strategy, Strategy):
+                raise ConfigurationError(
+                    f"paginate(strategy=...): got the class {strategy.__name__}; pass an "
+                    f"instance: strategy=tether.{strategy.__name__}(...)"
+                )
             raise ConfigurationError(
                 f"paginate(strategy=...): expected a tether strategy such as "
                 f"tether.PageNumber(), got {strategy!r}"

@@ -233,6 +233,35 @@ def test_get_is_retried_after_a_dropped_connection(
     assert [a.status for a in tether.attempts_of(outcome)] == [None, 200]
 
 
+@pytest.mark.usefixtures("no_waits")
+def test_get_whose_body_is_cut_off_is_retried(
+    sandbox: SandboxServer, make_api: Callable[..., Api]
+) -> None:
+    # The headers arrive whole, the body half: a read error of the attempt, not of the
+    # caller's later read, so the retry layer sees it and repeats the GET.
+    api = make_api()
+    with sandbox.faults(route="GET /posts", kind="truncate", times=1):
+        outcome = api.call("GET", "/posts")
+    assert isinstance(outcome, httpx2.Response), outcome
+    assert len(outcome.json()) == 100
+    history = tether.attempts_of(outcome)
+    assert [a.status for a in history] == [None, 200]
+    assert isinstance(history[0].error, str)
+    assert "RemoteProtocolError" in history[0].error
+    assert sum(requests_to(sandbox, "GET /posts").values()) == 2
+
+
+@pytest.mark.usefixtures("no_waits")
+def test_post_whose_body_is_cut_off_is_not_retried(
+    sandbox: SandboxServer, make_api: Callable[..., Api]
+) -> None:
+    api = make_api()
+    with sandbox.faults(route="POST /posts", kind="truncate", times=1):
+        outcome = api.call("POST", "/posts", json={"title": "t", "body": "b", "userId": 1})
+    assert isinstance(outcome, httpx2.RemoteProtocolError), outcome
+    assert sum(requests_to(sandbox, "POST /posts").values()) == 1
+
+
 def test_429_with_retry_after_1_waits_about_a_second(
     sandbox: SandboxServer, make_api: Callable[..., Api]
 ) -> None:
@@ -324,3 +353,21 @@ def test_server_rate_limit_429s_are_waited_out(
     assert waits
     assert all(w is not None and 0 < w <= 1.0 for w in waits)
     assert 0.5 <= elapsed < 4.0
+
+
+def test_streamed_body_is_left_to_the_caller() -> None:
+    # Only calls that read the whole body anyway have it read by the retry layer: a
+    # stream() block starts before the body has arrived.
+    pulled: list[bytes] = []
+
+    def chunks() -> Iterator[bytes]:
+        for chunk in (b"a", b"b"):
+            pulled.append(chunk)
+            yield chunk
+
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(200, content=chunks()))
+    with tether.Client(transport=transport) as client:
+        with client.stream("GET", "https://api.example/x") as response:
+            assert pulled == []
+            assert response.read() == b"ab"
+        assert client.get("https://api.example/x").content == b"ab"

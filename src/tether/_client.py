@@ -70,7 +70,7 @@ from tether._redact import is_sensitive_header, redact_url
 from tether._response import Response
 from tether._retry import Retry
 from tether._retry_budget import RetryBudget
-from tether._retry_transport import AsyncRetryTransport, RetryTransport
+from tether._retry_transport import READ_BODY_EXTENSION, AsyncRetryTransport, RetryTransport
 
 if TYPE_CHECKING:
     from httpx2._client import BaseClient
@@ -267,6 +267,16 @@ def _refuse_unknown(method: str, options: Mapping[str, Any], known: frozenset[st
     unknown = sorted(options.keys() - known)
     if unknown:
         raise TypeError(f"{method}() got an unexpected keyword argument {unknown[0]!r}")
+
+
+def _reads_body(request: httpx2.Request) -> None:
+    """Tell the retry layer the body will be read whole, so it reads it within the attempt
+    and a body cut off mid-way is retried like any read error."""
+    try:
+        request.extensions[READ_BODY_EXTENSION] = True
+    except TypeError:
+        # A read-only mapping from the caller: keep its contents, add the mark.
+        request.extensions = {**request.extensions, READ_BODY_EXTENSION: True}
 
 
 def compose_transport(
@@ -646,6 +656,8 @@ class Client(_Shared, httpx2.Client):
         """Send ``request``; per-call options as in :meth:`request`, winning over those
         already attached to ``request``."""
         kwargs = self._send_options(request, options)
+        if not stream:
+            _reads_body(request)
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
         response = super().send(request, stream=stream, **kwargs)
@@ -773,6 +785,8 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         """Send ``request``; per-call options as in :meth:`request`, winning over those
         already attached to ``request``."""
         kwargs = self._send_options(request, options)
+        if not stream:
+            _reads_body(request)
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
         response = await super().send(request, stream=stream, **kwargs)

@@ -44,7 +44,13 @@ from tether._retry_errors import (
     RetryError,
 )
 
-__all__ = ["ATTEMPT_EXTENSION", "DEADLINE_EXTENSION", "AsyncRetryTransport", "RetryTransport"]
+__all__ = [
+    "ATTEMPT_EXTENSION",
+    "DEADLINE_EXTENSION",
+    "READ_BODY_EXTENSION",
+    "AsyncRetryTransport",
+    "RetryTransport",
+]
 
 _log = logging.getLogger("tether.retry")
 
@@ -56,6 +62,12 @@ _DEADLINE_SLACK: Final = 0.05
 _KEYED_METHODS: Final = frozenset({"POST", "PATCH"})
 
 _new_attempt: Final = tuple.__new__
+
+READ_BODY_EXTENSION: Final = "tether.read_body"
+"""Set by a client that will read the whole body anyway (a call that is not streamed): the
+retry layer then reads it within the attempt, so a body cut off mid-way (a reset, a
+truncated response, a read timeout) is an attempt's read error, retried by the same rules
+as any other, instead of an error raised after the retry layer has returned."""
 
 ATTEMPT_EXTENSION: Final = "tether.attempt"
 """Request extension with the attempt number (1-based) for the layers below retry; the
@@ -592,6 +604,8 @@ class RetryTransport(_Shell[httpx2.BaseTransport], httpx2.BaseTransport):
         start = settings.start()
         try:
             response = self.transport.handle_request(request)
+            if settings.retry is not None and READ_BODY_EXTENSION in request.extensions:
+                response = _buffered(response)
         except Exception as error:
             outcome: httpx2.Response | Exception = error
         else:
@@ -612,6 +626,8 @@ class RetryTransport(_Shell[httpx2.BaseTransport], httpx2.BaseTransport):
                     attempt = call.prepare()
                     try:
                         outcome = self.transport.handle_request(attempt)
+                        if READ_BODY_EXTENSION in attempt.extensions:
+                            outcome = _buffered(outcome)
                     except Exception as error:
                         outcome = error
                 verdict = call.after(outcome)
@@ -643,6 +659,8 @@ class AsyncRetryTransport(_Shell[httpx2.AsyncBaseTransport], httpx2.AsyncBaseTra
         start = settings.start()
         try:
             response = await self.transport.handle_async_request(request)
+            if settings.retry is not None and READ_BODY_EXTENSION in request.extensions:
+                response = await _abuffered(response)
         except Exception as error:
             outcome: httpx2.Response | Exception = error
         else:
@@ -676,19 +694,55 @@ class AsyncRetryTransport(_Shell[httpx2.AsyncBaseTransport], httpx2.AsyncBaseTra
             call.restore()
 
     async def _send(self, request: httpx2.Request, time_left: float | None) -> httpx2.Response:
+        read_body = READ_BODY_EXTENSION in request.extensions
         if time_left is None:
-            return await self.transport.handle_async_request(request)
+            response = await self.transport.handle_async_request(request)
+            return await _abuffered(response) if read_body else response
         # The shrunk timeouts bound each network operation; cancellation also bounds a
-        # server that keeps the headers trickling in. A little later than the timeouts, so
-        # they normally fire first and the connection is closed the ordinary way.
+        # server that keeps the headers (or, read here, the body) trickling in. A little
+        # later than the timeouts, so they normally fire first and the connection is closed
+        # the ordinary way.
         with anyio.move_on_after(time_left + _DEADLINE_SLACK / 2):
-            return await self.transport.handle_async_request(request)
+            response = await self.transport.handle_async_request(request)
+            return await _abuffered(response) if read_body else response
         raise httpx2.TimeoutException(
             "the call's deadline passed while waiting for the response", request=request
         )
 
     async def aclose(self) -> None:
         await self.transport.aclose()
+
+
+def _buffered(response: httpx2.Response) -> httpx2.Response:
+    """``response`` with its raw body read now and replayed from memory; a failed read
+    raises here, inside the attempt. The raw bytes are kept so the client still decodes
+    them, and times the read, as usual. A response built in memory (``MockTransport``)
+    was read when it was made and is returned as it is."""
+    if response.is_stream_consumed:
+        return response
+    try:
+        raw = b"".join(response.iter_raw())
+    finally:
+        response.close()
+    return _replay(response, raw)
+
+
+async def _abuffered(response: httpx2.Response) -> httpx2.Response:
+    if response.is_stream_consumed:
+        return response
+    try:
+        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+    finally:
+        await response.aclose()
+    return _replay(response, raw)
+
+
+def _replay(response: httpx2.Response, raw: bytes) -> httpx2.Response:
+    # The same object with a fresh in-memory stream: cheaper than building a new response.
+    response.stream = httpx2.ByteStream(raw)
+    response.is_stream_consumed = False
+    response.is_closed = False
+    return response
 
 
 def _discard(response: httpx2.Response | Exception) -> None:

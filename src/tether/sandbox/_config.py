@@ -102,6 +102,10 @@ class SandboxConfig:
         # Rules and rates may be given in their text/dict forms; store the parsed values.
         object.__setattr__(self, "faults", rules_from_any(self.faults))
         object.__setattr__(self, "rate_limits", parse_rates(self.rate_limits))
+        if self.db is not None:
+            if not isinstance(self.db, str | os.PathLike):
+                raise TypeError(f"SandboxConfig.db must be a file path or None, got {self.db!r}")
+            object.__setattr__(self, "db", os.fspath(self.db))
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise TypeError(f"SandboxConfig.seed must be an int, got {self.seed!r}")
         # Finite, or "expires_in" would go out as the invalid JSON token Infinity.

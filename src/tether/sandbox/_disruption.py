@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -169,6 +169,17 @@ async def _json_body(request: Request) -> Any:
         return _error(400, f"{request.method} {request.url.path}: body is not valid JSON ({exc})")
 
 
+def _flat(rates: Sequence[str | Rate | Sequence[str | Rate]]) -> list[str | Rate]:
+    """``("5/s", "1/h")`` and ``(["5/s", "1/h"],)`` alike: the rates, one level deep."""
+    out: list[str | Rate] = []
+    for item in rates:
+        if isinstance(item, list | tuple):
+            out.extend(item)
+        else:
+            out.append(item)  # type: ignore[arg-type]
+    return out
+
+
 class DisruptionControls:
     """Fault and limit helpers of a running sandbox handle (``serve_in_thread``, fixture).
 
@@ -200,14 +211,19 @@ class DisruptionControls:
         keyword arguments describe one more rule (``kind="reset", after=True``). ``seed``
         overrides the server's seed for these rules. Every rule's sequence restarts.
         """
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+            raise FaultConfigError(f"set_faults(seed=...) must be an int or None, got {seed!r}")
         parsed = list(rules_from_any(rules))
         if rule:
             parsed.append(parse_fault_rule(rule, index=len(parsed)))
         self._disruption().faults.replace(FaultSet(rules=tuple(parsed), seed=seed))
 
-    def set_limits(self, *rates: str | Rate) -> None:
-        """Replace the server's rate limits (``"50/s"``, ``"1000/h"`` ...); none: no limit."""
-        self._disruption().limits.replace(parse_rates(rates))
+    def set_limits(self, *rates: str | Rate | Sequence[str | Rate]) -> None:
+        """Replace the server's rate limits (``"50/s"``, ``"1000/h"`` ...); none: no limit.
+
+        One list works too (``set_limits(["50/s", "1000/h"])``), as in ``SandboxConfig``.
+        """
+        self._disruption().limits.replace(parse_rates(_flat(rates)))
 
     @contextlib.contextmanager
     def faults(
@@ -223,7 +239,7 @@ class DisruptionControls:
             injector.replace(previous)
 
     @contextlib.contextmanager
-    def limits(self, *rates: str | Rate) -> Iterator[None]:
+    def limits(self, *rates: str | Rate | Sequence[str | Rate]) -> Iterator[None]:
         """:meth:`set_limits` for the ``with`` block, then the previous limits again."""
         limiter = self._disruption().limits
         previous = limiter.rates

@@ -731,6 +731,12 @@ class FaultInjector:
 
 def rules_from_any(rules: Iterable[FaultRule | Mapping[str, Any]]) -> tuple[FaultRule, ...]:
     """Accept ready rules and dictionary specs alike (the fixture helpers use this)."""
+    if isinstance(rules, str | bytes | Mapping | FaultRule):
+        # Iterating these would walk characters or keys: say what is expected instead.
+        raise FaultConfigError(
+            f"faults: expected a list of rules (dicts such as {{'kind': 'status'}} or "
+            f"FaultRule objects), got {type(rules).__name__} {rules!r:.60}"
+        )
     out: list[FaultRule] = []
     for index, rule in enumerate(rules):
         out.append(rule if isinstance(rule, FaultRule) else parse_fault_rule(rule, index=index))

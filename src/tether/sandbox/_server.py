@@ -72,6 +72,11 @@ def serve_in_thread(
     1
     """
     config = config or SandboxConfig()
+    if not isinstance(config, SandboxConfig):
+        raise TypeError(f"serve_in_thread() takes a SandboxConfig, got {config!r:.60}")
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ValueError(f"serve_in_thread(port=...) must be from 0 to 65535 (0: a free "
+                         f"port), got {port!r}")
     state = SandboxState(config)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP (not 0) lets asyncio switch Nagle off on accepted connections.

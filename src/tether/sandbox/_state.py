@@ -32,6 +32,8 @@ class SandboxState:
 
     def reset(self, seed: int | None = None) -> None:
         """Fresh data for ``seed`` (default: the configured one), no counts, no tokens."""
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+            raise TypeError(f"reset(seed=...) must be an int or None, got {seed!r}")
         self.store.reset(self.config.seed if seed is None else seed)
         self.stats.clear()
         self.tokens.clear()

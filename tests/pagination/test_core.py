@@ -312,3 +312,19 @@ def test_pages_of_one_equal_scalar_are_not_mistaken_for_a_repeat() -> None:
 
     core = PaginationCore(start("https://h/t?offset=0&limit=1"), strategy=OffsetLimit())
     assert [item for page in drive(core, one_tag) for item in page.items] == tags
+
+
+@pytest.mark.parametrize(
+    ("url", "strategy", "message"),
+    [
+        ("https://h/p?page=two", PageNumber(), "page='two'"),
+        ("https://h/p?page=1&per_page=-5", PageNumber(), "per_page='-5'"),
+        ("https://h/p?offset=x", OffsetLimit(), "offset='x'"),
+        ("https://h/p?offset=0&limit=all", OffsetLimit(), "limit='all'"),
+    ],
+)
+def test_a_position_the_strategy_cannot_count_from_fails_before_any_request(
+    url: str, strategy: Strategy, message: str
+) -> None:
+    with pytest.raises(PaginationError, match=message):
+        PaginationCore(start(url), strategy=strategy)

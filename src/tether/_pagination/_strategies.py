@@ -187,6 +187,9 @@ class PageNumber(Strategy):
             request = request.with_param(self.page_param, self.start)
         if self.size is not None and self.size_param and not request.has_param(self.size_param):
             request = request.with_param(self.size_param, self.size)
+        # A page number the strategy cannot count from fails now, before any request.
+        self._current(request)
+        _param_int(request, self.size_param, self.size)
         return request
 
     def _current(self, request: PageRequest) -> int:
@@ -255,6 +258,8 @@ class OffsetLimit(Strategy):
     def prepare(self, request: PageRequest) -> PageRequest:
         if self.limit is not None and self.limit_param and not request.has_param(self.limit_param):
             request = request.with_param(self.limit_param, self.limit)
+        self._offset(request)
+        _param_int(request, self.limit_param, self.limit)
         return request
 
     def _offset(self, request: PageRequest) -> int:

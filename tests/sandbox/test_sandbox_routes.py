@@ -134,6 +134,9 @@ def test_patch_null_removes_a_required_field_and_is_refused(client: httpx2.Clien
     response = client.patch("/todos/1", json={"title": None})
     assert response.status_code == 422
     assert response.json()["field"] == "title"
+    # Says why: the patch's null is a removal, and title cannot be removed.
+    assert "null removes a field in a PATCH" in response.json()["message"]
+    assert client.get("/todos/1").json()["title"]  # unchanged
 
 
 def test_body_id_must_match_url(client: httpx2.Client) -> None:

@@ -69,10 +69,12 @@ async def test_admin_paths_are_not_counted() -> None:
     stats = Stats()
     app = StatsMiddleware(ok, stats, ROUTES)
     await call(app, "/_sandbox/stats")
+    await call(app, "/_sandbox")  # the admin prefix itself, as the other layers see it
+    await call(app, "/_sandboxes")  # ... but not a path that merely starts like it
     await call(app, "/elsewhere")
     snapshot = stats.snapshot()
-    assert snapshot["routes"] == {"GET (unmatched)": {"200": 1}}
-    assert snapshot["total"] == 1
+    assert snapshot["routes"] == {"GET (unmatched)": {"200": 2}}
+    assert snapshot["total"] == 2
     stats.clear()
     assert stats.snapshot()["total"] == 0
 

@@ -82,6 +82,17 @@ class _Handlers:
                 return error(422, f"{key}: {parent} {item[key]} does not exist", field=key)
         return item
 
+    def _required_removed(self, patch: Item) -> Response | None:
+        # In a merge patch null removes a field; pydantic would then only say "Field
+        # required", which reads as if the patch itself had left something out.
+        for name, info in self.resource.model.model_fields.items():
+            key = info.alias or name
+            if info.is_required() and key in patch and patch[key] is None:
+                return error(422, f"{key}: null removes a field in a PATCH (JSON merge "
+                                  f"patch), but {key} is required; send a value instead",
+                             field=key)
+        return None
+
     def _list(self, request: Request, items: Sequence[Item]) -> Response:
         pairs = request.query_params.multi_items()
         grouped: dict[str, list[str]] = {}
@@ -194,6 +205,10 @@ class _Handlers:
             current = store.get(name, item_id)
             if current is None:
                 return _not_found(name, raw_id)
+            if merge:
+                removed = self._required_removed(body)
+                if removed is not None:
+                    return removed
             candidate = merge_patch(current, body) if merge else body
             item = self._validate(candidate, item_id)
             if isinstance(item, Response):

@@ -15,9 +15,10 @@ from typing import Any
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["ADMIN_PREFIX", "NO_RESPONSE", "UNMATCHED", "Stats", "StatsMiddleware"]
+from tether.sandbox._asgi import passes_through
 
-ADMIN_PREFIX = "/_sandbox/"
+__all__ = ["NO_RESPONSE", "UNMATCHED", "Stats", "StatsMiddleware"]
+
 """Admin requests are not counted, so a test's own ``stats()`` calls don't skew its figures."""
 NO_RESPONSE = 0
 """Status recorded when the connection ended before a response started."""
@@ -108,7 +109,8 @@ class StatsMiddleware:
         return found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
+        # The same test as the rate-limit and fault layers: "/_sandbox" itself included.
+        if passes_through(scope):
             await self.app(scope, receive, send)
             return
         recorded = False

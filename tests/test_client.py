@@ -280,6 +280,27 @@ def test_with_options_shares_the_pool_and_closing_the_copy_keeps_it(
         assert client.get("/posts/1").status_code == 200
 
 
+def test_with_options_changes_the_retry_policy_and_keeps_the_budget() -> None:
+    sent: list[httpx2.Request] = []
+
+    def unavailable(request: httpx2.Request) -> httpx2.Response:
+        sent.append(request)
+        return httpx2.Response(503)
+
+    transport = httpx2.MockTransport(unavailable)
+    with tether.Client(transport=transport, raise_for_status=False) as client:
+        once = client.with_options(retry=False)
+        assert once.retry is None
+        assert once.retry_budget is client.retry_budget
+        assert once.get("https://api.example/x").status_code == 503
+        assert len(sent) == 1
+        patient = client.with_options(retry=tether.Retry(attempts=2, initial_wait=0))
+        assert patient.get("https://api.example/x").status_code == 503
+        assert len(sent) == 3
+        with pytest.raises(tether.ConfigurationError, match="retry=3"):
+            client.with_options(retry=3)  # type: ignore[arg-type]
+
+
 def test_with_options_refuses_no_timeout_unless_allowed() -> None:
     client = tether.Client()
     with pytest.raises(tether.ConfigurationError):

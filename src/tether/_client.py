@@ -193,6 +193,8 @@ class _CopyOptions(TypedDict, total=False):
     raise_for_status: bool
     hooks: Iterable[Hook]
     allow_no_timeout: bool
+    retry: Retry | bool
+    """The copy's retry policy; its calls still share this client's retry budget."""
 
 
 _CLIENT_DEFAULTS: dict[str, Any] = {
@@ -554,15 +556,17 @@ class _Shared(BaseClient):
 
         Takes ``base_url``, ``headers``, ``params``, ``auth``, ``timeout``,
         ``follow_redirects``, ``max_redirects``, ``event_hooks``, ``raise_for_status``,
-        ``hooks`` and ``allow_no_timeout``. ``headers`` and ``params`` are merged into the
-        current ones; ``auth=None`` and ``timeout=None`` mean "none", leaving an argument
-        out means "as now". The copy shares this client's connection pool (closing it
-        leaves the pool open), so it must not outlive this client.
+        ``hooks``, ``allow_no_timeout`` and ``retry`` (the budget stays shared).
+        ``headers`` and ``params`` are merged into the current ones; ``auth=None`` and
+        ``timeout=None`` mean "none", leaving an argument out means "as now". The copy
+        shares this client's connection pool (closing it leaves the pool open), so it must
+        not outlive this client.
 
         Example::
 
             admin = client.with_options(auth=tether.BearerAuth(token), timeout=30)
             lenient = client.with_options(raise_for_status=False)
+            once = client.with_options(retry=False)
         """
         _refuse_unknown("with_options", changes, _COPY_NAMES)
         settings = self._tether

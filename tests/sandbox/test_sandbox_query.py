@@ -33,6 +33,15 @@ def test_equality_and_repeated_or() -> None:
     assert ids(("userId", "1"), ("done", "true")) == [1]
 
 
+def test_booleans_match_in_any_case() -> None:
+    # requests sends params={"done": True} as "True".
+    assert ids(("done", "True")) == [1, 4]
+    assert ids(("done", "FALSE")) == [2, 3]
+    assert ids(("done_ne", "True")) == [2, 3]
+    assert ids(("done:in", "False")) == [2, 3]
+    assert ids(("title", "RED APPLE")) == []  # strings stay exact
+
+
 def test_nested_fields() -> None:
     assert ids(("address.city", "Oslo")) == [1, 3]
     assert ids(("address.geo.lat_gte", "0")) == [2, 3]

@@ -197,10 +197,19 @@ def _compare(left: Any, right: str) -> int:
     return (text > right) - (text < right)
 
 
+def _equal(value: Any, values: Sequence[str]) -> bool:
+    text = _text(value)
+    if text in values:
+        return True
+    # requests and urllib send Python's True/False as "True"/"False"; json-server's "true"
+    # is what they mean, and a silently empty list would be the surprise.
+    return isinstance(value, bool) and any(x.lower() == text for x in values)
+
+
 _CHECKS: dict[str, Callable[[Any, Filter], bool]] = {
-    "eq": lambda v, f: _text(v) in f.values,
-    "in": lambda v, f: _text(v) in f.values,
-    "ne": lambda v, f: _text(v) not in f.values,
+    "eq": lambda v, f: _equal(v, f.values),
+    "in": lambda v, f: _equal(v, f.values),
+    "ne": lambda v, f: not _equal(v, f.values),
     "gte": lambda v, f: all(_compare(v, x) >= 0 for x in f.values),
     "lte": lambda v, f: all(_compare(v, x) <= 0 for x in f.values),
     "gt": lambda v, f: all(_compare(v, x) > 0 for x in f.values),

@@ -111,3 +111,8 @@ def test_any_body_either_parses_or_raises_the_tether_error(body: bytes) -> None:
             tether.parse_json(response)
     else:
         assert tether.parse_json(response) == expected
+
+
+def test_parse_json_refuses_what_is_not_a_response() -> None:
+    with pytest.raises(tether.ConfigurationError, match=r"parse_json\(\) takes an httpx2.Response"):
+        tether.parse_json(b'{"a": 1}')  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx2
 
-from tether._errors import TetherError, excerpt
+from tether._errors import ConfigurationError, TetherError, excerpt
 from tether._redact import redact_url
 
 __all__ = ["JSONDecodeError", "is_json_content_type", "parse_json"]
@@ -88,6 +88,11 @@ def parse_json(
     whose ``Content-Type`` is not JSON is refused even when it happens to parse, which
     catches an HTML error page served with status 200.
     """
+    if not isinstance(response, httpx2.Response):
+        raise ConfigurationError(
+            f"parse_json() takes an httpx2.Response (such as client.get(...)'s result), got "
+            f"{type(response).__name__}"
+        )
     if require_json_content_type and not is_json_content_type(response.headers.get("content-type")):
         raise JSONDecodeError("expected a JSON content type", response=response)
     content = response.content

@@ -80,6 +80,8 @@ def test_seed_makes_fault_runs_repeatable_across_restarts(tether_serve: TetherSe
         # "inf" once started a server whose token answers carried the invalid JSON Infinity.
         (["--token-ttl", "inf"], "Invalid value for --token-ttl: must be a positive number"),
         (["--token-ttl", "-1"], "Invalid value for --token-ttl: must be a positive number"),
+        # A host that does not resolve is a typo (exit 2), unlike a busy port (exit 1).
+        (["--host", "no-such-host.invalid"], "Invalid value for --host: cannot listen"),
     ],
 )
 def test_bad_flags_are_refused_before_starting(args: list[str], message: str) -> None:

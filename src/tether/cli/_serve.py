@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import signal
+import socket
 import threading
 from pathlib import Path
 from types import FrameType
@@ -138,7 +139,16 @@ def serve(
     except StoreError as exc:
         # A path that cannot hold the database is bad input, like any other bad option.
         raise typer.BadParameter(str(exc), param_hint="--db") from None
-    except (OSError, RuntimeError) as exc:
+    except OSError as exc:
+        if isinstance(exc.__cause__, socket.gaierror):
+            # A host name that does not resolve is a typo, not a busy port.
+            raise typer.BadParameter(
+                f"{exc}; give an address such as 127.0.0.1 or 0.0.0.0, or a host name",
+                param_hint="--host",
+            ) from None
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except RuntimeError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     finally:

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tether._ratelimit._rate import parse_rate
+from tether._ratelimit._rate import parse_rates as client_parse_rates
 from tether.sandbox._limits import (
     LimitDecision,
     Rate,
@@ -87,6 +88,12 @@ def test_rate_parser_only_raises_config_errors(text: str) -> None:
         return
     assert rate.limit >= 1
     assert rate.period >= 1
+
+
+@pytest.mark.parametrize("text", ["50/s, 1000/h", "50/s;1000/h", " 50/s ,1000/h, "])
+def test_parse_rates_splits_a_list_in_one_string_as_the_client_does(text: str) -> None:
+    assert [rate.name for rate in parse_rates([text])] == ["50/s", "1000/h"]
+    assert {(r.limit, r.period) for r in client_parse_rates(text)} == {(50, 1.0), (1000, 3600.0)}
 
 
 def test_parse_rates_keeps_order_and_drops_duplicates() -> None:

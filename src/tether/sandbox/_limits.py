@@ -18,6 +18,7 @@ stays exact when requests race.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -102,15 +103,27 @@ class Rate:
 
 
 def parse_rates(values: Iterable[str | Rate]) -> tuple[Rate, ...]:
-    """Rates from strings (or ready :class:`Rate` objects), in order, duplicates removed."""
+    """Rates from strings (or ready :class:`Rate` objects), in order, duplicates removed.
+
+    A string may hold several rates separated by commas or semicolons (``"50/s, 1000/h"``),
+    as the client's ``rate_limit=`` accepts.
+    """
     if isinstance(values, str):
         values = [values]
     out: list[Rate] = []
     for value in values:
-        rate = value if isinstance(value, Rate) else Rate.parse(value)
-        if rate not in out:
-            out.append(rate)
+        pieces: list[str | Rate] = [value]
+        if isinstance(value, str) and _SEPARATOR.search(value):
+            # Blank pieces are dropped, but a list of nothing but separators stays an error.
+            pieces = [part for part in _SEPARATOR.split(value) if part.strip()] or [value]
+        for piece in pieces:
+            rate = piece if isinstance(piece, Rate) else Rate.parse(piece)
+            if rate not in out:
+                out.append(rate)
     return tuple(out)
+
+
+_SEPARATOR = re.compile(r"[,;]")
 
 
 @dataclass(frozen=True, slots=True)

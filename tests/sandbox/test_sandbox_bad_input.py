@@ -138,6 +138,29 @@ def test_oauth_form_garbage(client: httpx2.Client) -> None:
         assert 400 <= response.status_code < 500
 
 
+SURROGATE = b'{"userId": 1, "title": "\\ud800", "body": "b", "grant_type": "\\ud800"}'
+DEEP = b'{"a":' * 5000
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("POST", "/posts"), ("PUT", "/posts/1"), ("PATCH", "/posts/1"),
+    ("POST", "/posts/1/comments"), ("PUT", "/_sandbox/faults"), ("PUT", "/_sandbox/limits"),
+    ("POST", "/oauth/token"),
+])
+@pytest.mark.parametrize("content", [SURROGATE, DEEP], ids=["surrogate", "deep"])
+def test_every_json_body_reader_refuses_what_it_cannot_store(
+    client: httpx2.Client, method: str, path: str, content: bytes
+) -> None:
+    # An unpaired surrogate decodes but cannot be encoded again (was a 500 on PATCH), and
+    # deep nesting overflowed the admin and token readers' stack (a 500 too).
+    response = client.request(method, path, content=content,
+                              headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    message = body.get("message") or body.get("error_description")
+    assert "surrogate" in message or "nested too deeply" in message or "malformed" in message
+
+
 def test_raw_request_with_a_broken_body_length_does_not_crash_the_server(
         sandbox: SandboxServer) -> None:
     parts = urlsplit(sandbox.url)

@@ -14,7 +14,6 @@ and :meth:`Disruption.middleware` gives the rate-limit and fault layers in stack
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -35,6 +34,7 @@ from tether.sandbox._faults import (
     parse_fault_set,
     rules_from_any,
 )
+from tether.sandbox._http import JSONBodyError, parse_json
 from tether.sandbox._limit_middleware import RateLimitMiddleware
 from tether.sandbox._limits import Rate, RateLimitConfigError, RateLimiter, parse_rates
 
@@ -164,9 +164,9 @@ def _error(status: int, message: str) -> JSONResponse:
 async def _json_body(request: Request) -> Any:
     raw = await request.body()
     try:
-        return json.loads(raw) if raw.strip() else None
-    except ValueError as exc:
-        return _error(400, f"{request.method} {request.url.path}: body is not valid JSON ({exc})")
+        return parse_json(raw) if raw.strip() else None
+    except JSONBodyError as exc:
+        return _error(400, f"{request.method} {request.url.path}: {exc}")
 
 
 def _flat(rates: Sequence[str | Rate | Sequence[str | Rate]]) -> list[str | Rate]:

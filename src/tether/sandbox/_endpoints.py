@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from http import HTTPStatus
 from urllib.parse import parse_qsl
@@ -14,7 +13,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tether.sandbox._auth import CHALLENGE, authenticate, basic_credentials
-from tether.sandbox._http import NO_BODY_STATUSES, BodyError, error, json_response, read_body
+from tether.sandbox._http import (
+    NO_BODY_STATUSES,
+    BodyError,
+    JSONBodyError,
+    error,
+    json_response,
+    parse_json,
+    read_body,
+)
 from tether.sandbox._openapi import openapi_document
 from tether.sandbox._resources import RESOURCES
 from tether.sandbox._state import SandboxState
@@ -66,9 +73,9 @@ def other_routes(state: SandboxState) -> list[Route]:
         text = raw.decode("utf-8", "replace")
         if "json" in request.headers.get("content-type", ""):
             try:
-                loaded = json.loads(text)
-            except json.JSONDecodeError:
-                return _oauth_error(400, "invalid_request", "the body is not valid JSON")
+                loaded = parse_json(raw)
+            except JSONBodyError as exc:
+                return _oauth_error(400, "invalid_request", str(exc))
             if isinstance(loaded, dict):
                 form = {str(k): str(v) for k, v in loaded.items()}
         else:

@@ -17,8 +17,10 @@ __all__ = [
     "MAX_BODY",
     "NO_BODY_STATUSES",
     "BodyError",
+    "JSONBodyError",
     "error",
     "json_response",
+    "parse_json",
     "read_body",
     "read_json",
     "url_builder",
@@ -87,6 +89,34 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+class JSONBodyError(ValueError):
+    """A body that is not usable JSON; the message says why, for a 400."""
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """Decode a JSON body, refusing what would fail later with a 500 instead of a 400:
+    bytes that are not UTF-8, nesting too deep for the decoder, and unpaired UTF-16
+    surrogate escapes (``"\\ud800"``), which decode but cannot be stored or sent back."""
+    try:
+        value = json.loads(raw)
+    except UnicodeDecodeError:
+        raise JSONBodyError("the request body is not UTF-8 JSON") from None
+    except json.JSONDecodeError as exc:
+        raise JSONBodyError(
+            f"malformed JSON body: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise JSONBodyError("the JSON body is nested too deeply") from None
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise JSONBodyError(
+            "the JSON body holds an unpaired surrogate escape such as \\ud800; "
+            "send valid Unicode text"
+        ) from None
+    return value
+
+
 async def read_json(request: Request) -> tuple[dict[str, Any], bytes]:
     """The body as a JSON object, plus the raw bytes; :class:`BodyError` (400/413/422) if not."""
     raw = await read_body(request)
@@ -94,18 +124,14 @@ async def read_json(request: Request) -> tuple[dict[str, Any], bytes]:
         raise BodyError(error(400, "the request body is empty; send a JSON object",
                               field="body"))
     try:
-        value = json.loads(raw)
-    except UnicodeDecodeError:
-        raise BodyError(error(400, "the request body is not UTF-8 JSON", field="body")) from None
-    except json.JSONDecodeError as exc:
-        message = f"malformed JSON body: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        value = parse_json(raw)
+    except JSONBodyError as exc:
+        message = str(exc)
         content_type = request.headers.get("content-type", "").split(";")[0].strip()
-        if content_type and "json" not in content_type:
+        if message.startswith("malformed") and content_type and "json" not in content_type:
             # The usual cause: a form post (requests' data=) where JSON (json=) was meant.
             message += f"; the body was sent as {content_type[:60]}, send JSON instead"
         raise BodyError(error(400, message, field="body")) from None
-    except RecursionError:
-        raise BodyError(error(400, "the JSON body is nested too deeply", field="body")) from None
     if not isinstance(value, dict):
         raise BodyError(error(422, f"the body must be a JSON object, got {type(value).__name__}",
                               field="body"))

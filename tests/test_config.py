@@ -101,3 +101,14 @@ def test_valid_arguments_still_work() -> None:
         response = client.get("https://api.example/x", retry=True, raise_for_status=None)
         assert response.status_code == 200
         assert client.get("https://api.example/x", auth=lambda r: r).status_code == 200
+
+
+@pytest.mark.parametrize("auth", ["s3cr3t-token", ["user", "s3cr3t-pw"]])
+def test_assigning_a_bad_auth_is_refused_without_quoting_it(auth: Any) -> None:
+    client = tether.Client(transport=httpx2.MockTransport(ok))
+    with pytest.raises(tether.ConfigurationError, match="not an auth") as caught:
+        client.auth = auth
+    assert "s3cr3t" not in str(caught.value)
+    with pytest.raises(tether.ConfigurationError, match="not an auth") as caught:
+        client.send(client.build_request("GET", "https://api.example/x"), auth=auth)
+    assert "s3cr3t" not in str(caught.value)

@@ -199,3 +199,23 @@ async def test_real_422_of_an_invalid_post(sandbox: SandboxServer) -> None:
     assert info.value.method == "POST"
     assert info.value.body["field"] == "userId"
     assert "users 999 does not exist" in str(info.value)
+
+
+async def test_status_error_after_several_attempts_notes_them() -> None:
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(503))
+    policy = tether.Retry(attempts=3, initial_wait=0)
+    with tether.Client(transport=transport, retry=policy) as client:
+        with pytest.raises(tether.ServerError) as caught:
+            client.get("https://api.example/x")
+        assert caught.value.__notes__ == [
+            "tether attempts: " + "; ".join(a.describe() for a in tether.attempts_of(caught.value))
+        ]
+        assert caught.value.__notes__[0].count("status 503") == 3
+        with pytest.raises(tether.ServerError) as once:
+            client.get("https://api.example/x", retry=False)
+        assert not hasattr(once.value, "__notes__")
+    async with tether.AsyncClient(transport=transport, retry=policy) as aclient:
+        response = await aclient.get("https://api.example/x", raise_for_status=False)
+        with pytest.raises(tether.ServerError) as later:
+            response.raise_for_status()
+        assert later.value.__notes__[0].count("status 503") == 3

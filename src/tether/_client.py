@@ -487,8 +487,6 @@ class _Shared(BaseClient):
         raise_for_status = kwargs.pop("raise_for_status", None)
         retry = kwargs.pop("retry", None)
         deadline = kwargs.pop("deadline", None)
-        if not isinstance(kwargs.get("auth", USE_CLIENT_DEFAULT), UseClientDefault):
-            check_auth(kwargs["auth"])
         timeout = kwargs.get("timeout", USE_CLIENT_DEFAULT)
         if not isinstance(timeout, UseClientDefault):
             timeout = kwargs["timeout"] = check_timeout(
@@ -533,6 +531,12 @@ class _Shared(BaseClient):
             or {}
         )
         return kwargs
+
+    def _build_auth(self, auth: AuthTypes | None) -> httpx2.Auth | None:
+        # Every auth passes here (constructor, ``client.auth = ...``, per call); httpx2's
+        # own refusal would quote the value, which may be a secret.
+        check_auth(auth)
+        return super()._build_auth(auth)
 
     def _redirect_headers(
         self, request: httpx2.Request, url: httpx2.URL, method: str

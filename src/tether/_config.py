@@ -99,7 +99,7 @@ def check_auth(auth: object) -> None:
     the first request (or fail on with an ``IndexError`` for a one-item tuple)."""
     if auth is None or isinstance(auth, httpx2.Auth) or callable(auth):
         return
-    if isinstance(auth, tuple | list) and len(auth) == 2:
+    if isinstance(auth, tuple) and len(auth) == 2:
         if all(isinstance(part, str | bytes) for part in auth):
             return
         raise ConfigurationError(
@@ -120,7 +120,6 @@ _EVENT_HOOK_KINDS = frozenset({"request", "response"})
 def check_httpx2_arguments(kwargs: Mapping[str, Any]) -> None:
     """Check the httpx2 constructor arguments that httpx2 itself only trips over later,
     deep inside a transport or at the first request."""
-    check_auth(kwargs.get("auth"))
     limits = kwargs.get("limits")
     if not isinstance(limits, httpx2.Limits):
         raise ConfigurationError(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import Any, Final
 
 import httpx2
 
@@ -201,7 +201,17 @@ def error_for_response(response: httpx2.Response) -> APIError:
             cls = ServerError
         else:
             raise ValueError(f"status {status} is not an error status (expected 4xx or 5xx)")
-    return cls(response)
+    error = cls(response)
+    history = response.extensions.get(ATTEMPTS_EXTENSION)
+    if isinstance(history, tuple) and len(history) > 1:
+        # The message names the last response only; the traceback then shows the others.
+        error.add_note("tether attempts: " + "; ".join(a.describe() for a in history))
+    return error
+
+
+ATTEMPTS_EXTENSION: Final = "tether.attempts"
+"""Where the retry layer puts a response's attempt history (``tether.attempts_of``);
+defined here, below the retry modules, which take it from here."""
 
 
 def _content_or_empty(response: httpx2.Response) -> bytes:

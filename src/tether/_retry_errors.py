@@ -12,6 +12,7 @@ from typing import Final
 
 import httpx2
 
+from tether._errors import ATTEMPTS_EXTENSION
 from tether._retry import Attempt
 
 __all__ = [
@@ -23,7 +24,7 @@ __all__ = [
     "attempts_of",
 ]
 
-ATTEMPTS_KEY: Final = "tether.attempts"
+ATTEMPTS_KEY: Final = ATTEMPTS_EXTENSION
 """Key of the attempt history in ``response.extensions``."""
 
 

@@ -14,6 +14,7 @@ from tether.sandbox import (
     SandboxServer,
     serve_in_thread,
 )
+from tether.sandbox._state import SandboxState
 
 
 def test_db_takes_a_path_object_and_refuses_other_types(tmp_path: Path) -> None:
@@ -54,3 +55,16 @@ def test_fixture_helpers_refuse_a_seed_that_is_not_an_int(sandbox: SandboxServer
     with pytest.raises(TypeError, match=r"reset\(seed=...\) must be an int"):
         sandbox.reset(seed="7")  # type: ignore[arg-type]
     assert sandbox.state.store.seed == 1  # nothing changed
+
+
+def test_wildcard_host_gives_a_url_clients_can_connect_to() -> None:
+    # 0.0.0.0 listens everywhere but is no destination (Windows and macOS refuse it).
+    # Built without listening: tests stay on the loopback interface.
+    state = SandboxState(SandboxConfig())
+    try:
+        for host, url in [("0.0.0.0", "http://127.0.0.1:8000"), ("::", "http://[::1]:8000"),
+                          ("127.0.0.1", "http://127.0.0.1:8000"), ("::1", "http://[::1]:8000")]:
+            server = SandboxServer(state.config, state, host, 8000)
+            assert (server.url, server.host) == (url, host)
+    finally:
+        state.close()

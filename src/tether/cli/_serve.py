@@ -123,6 +123,8 @@ def serve(
     try:
         with serve_in_thread(config, host=host, port=port) as server:
             where = f"data in {config.db}" if config.db else f"seed {config.seed}, in memory"
+            if host in ("0.0.0.0", "::"):
+                where += f", bound to {host}"
             typer.echo(f"tether sandbox listening on {server.url} ({where}); Ctrl-C stops it",
                        )
             if config.faults or config.rate_limits:

@@ -35,7 +35,10 @@ class SandboxServer(DisruptionControls):
         self.state = state
         self.host = host
         self.port = port
-        url_host = f"[{host}]" if ":" in host else host
+        # A wildcard address listens everywhere but is no address to connect to (Windows
+        # and macOS refuse it): the URL names the loopback address of the same family.
+        reachable = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+        url_host = f"[{reachable}]" if ":" in reachable else reachable
         self.url = f"http://{url_host}:{port}"
         """Base URL without a trailing slash, e.g. ``http://127.0.0.1:54321``."""
 

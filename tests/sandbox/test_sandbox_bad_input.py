@@ -124,6 +124,12 @@ def test_oversized_body_is_413(client: httpx2.Client) -> None:
     assert_json_4xx(response)
 
 
+@pytest.mark.parametrize("path", ["/_sandbox/faults", "/_sandbox/limits"])
+def test_admin_bodies_have_the_same_size_limit(client: httpx2.Client, path: str) -> None:
+    response = client.put(path, content=b" " * 1_100_000)
+    assert response.status_code == 413
+
+
 def test_idempotency_key_too_long(client: httpx2.Client) -> None:
     response = client.post("/posts", json={"userId": 1, "title": "t", "body": "b"},
                            headers={"Idempotency-Key": "k" * 300})

@@ -21,7 +21,7 @@ from typing import Any
 
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tether.sandbox._fault_middleware import FaultMiddleware
@@ -34,7 +34,7 @@ from tether.sandbox._faults import (
     parse_fault_set,
     rules_from_any,
 )
-from tether.sandbox._http import JSONBodyError, parse_json
+from tether.sandbox._http import BodyError, JSONBodyError, parse_json, read_body
 from tether.sandbox._limit_middleware import RateLimitMiddleware
 from tether.sandbox._limits import Rate, RateLimitConfigError, RateLimiter, parse_rates
 
@@ -108,9 +108,9 @@ class Disruption:
     async def _get_faults(self, request: Request) -> JSONResponse:
         return JSONResponse(self._faults_body())
 
-    async def _put_faults(self, request: Request) -> JSONResponse:
+    async def _put_faults(self, request: Request) -> Response:
         data = await _json_body(request)
-        if isinstance(data, JSONResponse):
+        if isinstance(data, Response):
             return data
         if data is None:
             return _error(
@@ -128,9 +128,9 @@ class Disruption:
     async def _get_limits(self, request: Request) -> JSONResponse:
         return JSONResponse(self._limits_body())
 
-    async def _put_limits(self, request: Request) -> JSONResponse:
+    async def _put_limits(self, request: Request) -> Response:
         data = await _json_body(request)
-        if isinstance(data, JSONResponse):
+        if isinstance(data, Response):
             return data
         if isinstance(data, dict) and set(data) - {"limits"}:
             unknown = sorted(set(data) - {"limits"})[0]
@@ -162,7 +162,10 @@ def _error(status: int, message: str) -> JSONResponse:
 
 
 async def _json_body(request: Request) -> Any:
-    raw = await request.body()
+    try:
+        raw = await read_body(request)  # the same size limit as every other body
+    except BodyError as exc:
+        return exc.response
     try:
         return parse_json(raw) if raw.strip() else None
     except JSONBodyError as exc:

@@ -172,6 +172,17 @@ def test_unknown_routes_and_methods_are_json(client: httpx2.Client) -> None:
     assert response.json()["error"] == "Method Not Allowed"
 
 
+@pytest.mark.parametrize(("path", "hint"), [
+    ("/post/1", "did you mean '/posts/1'?"), ("/Todos", "did you mean '/todos'?"),
+    ("/user/1/albums", "did you mean '/users/1/albums'?"),
+])
+def test_a_misspelt_resource_gets_a_suggestion(client: httpx2.Client, path: str,
+                                                hint: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json()["message"].endswith(hint)
+
+
 def test_head_is_served(client: httpx2.Client) -> None:
     response = client.head("/posts/1")
     assert response.status_code == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -14,6 +16,7 @@ from tether.sandbox._asgi import TrailingSlashMiddleware
 from tether.sandbox._config import SandboxConfig
 from tether.sandbox._endpoints import other_routes
 from tether.sandbox._http import error
+from tether.sandbox._resources import RESOURCES
 from tether.sandbox._routes import resource_routes
 from tether.sandbox._state import SandboxState
 from tether.sandbox._stats import StatsMiddleware
@@ -44,10 +47,20 @@ too, so front-end tutorials work against the sandbox unchanged."""
 async def _http_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, HTTPException):
         return error(500, "internal error")
-    message = {404: f"no route for {request.url.path[:100]!r}",
+    message = {404: f"no route for {request.url.path[:100]!r}{_suggestion(request.url.path)}",
                405: f"{request.method} is not allowed on {request.url.path[:100]!r}"}
     return error(exc.status_code, message.get(exc.status_code, str(exc.detail)),
                  headers=exc.headers)
+
+
+def _suggestion(path: str) -> str:
+    """``; did you mean /posts?`` for ``/post/1`` or ``/Posts``: the first segment close
+    to a resource name, the usual slip in a tutorial's URL."""
+    first, _, rest = path.strip("/").partition("/")
+    close = difflib.get_close_matches(first.lower(), RESOURCES, n=1, cutoff=0.7)
+    if not close or close[0] == first:
+        return ""
+    return f"; did you mean {'/'.join(['', close[0], rest]).rstrip('/')!r}?"
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -112,3 +112,36 @@ def test_assigning_a_bad_auth_is_refused_without_quoting_it(auth: Any) -> None:
     with pytest.raises(tether.ConfigurationError, match="not an auth") as caught:
         client.send(client.build_request("GET", "https://api.example/x"), auth=auth)
     assert "s3cr3t" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "message"),
+    [
+        ("localhost:8000", r"did you mean 'http://localhost:8000'\?"),
+        ("127.0.0.1:8000", r"did you mean 'http://127.0.0.1:8000'\?"),
+        ("/api", r"has no scheme and host"),
+    ],
+)
+def test_base_url_without_scheme_is_refused(base_url: str, message: str) -> None:
+    with pytest.raises(tether.ConfigurationError, match=message):
+        tether.Client(base_url=base_url)
+
+
+def test_missing_ca_bundle_is_named() -> None:
+    with pytest.raises(tether.ConfigurationError, match=r"verify='/no/such/ca.pem': no such"):
+        tether.Client(verify="/no/such/ca.pem")
+
+
+def test_transport_of_the_wrong_kind_is_refused() -> None:
+    with pytest.raises(tether.ConfigurationError, match=r"transport=.* is not a sync transport"):
+        tether.Client(transport=httpx2.AsyncHTTPTransport())  # type: ignore[arg-type]
+    with pytest.raises(tether.ConfigurationError, match=r"is not an async transport"):
+        tether.AsyncClient(transport=httpx2.HTTPTransport())  # type: ignore[arg-type]
+    with pytest.raises(tether.ConfigurationError, match=r"mounts\['https://'\]=5"):
+        tether.Client(mounts={"https://": 5})  # type: ignore[dict-item]
+    with pytest.raises(tether.ConfigurationError, match=r"is not a sync transport"):
+        tether.RetryTransport(httpx2.AsyncHTTPTransport())  # type: ignore[arg-type]
+    with pytest.raises(tether.ConfigurationError, match=r"hooks="):
+        tether.RetryTransport(hooks=print)  # type: ignore[arg-type]
+    # MockTransport serves both kinds.
+    tether.AsyncClient(transport=httpx2.MockTransport(ok))

@@ -52,6 +52,7 @@ from tether._config import (
     check_hooks,
     check_httpx2_arguments,
     check_timeout,
+    check_transport,
     timeout_within_deadline,
 )
 from tether._errors import ConfigurationError, error_for_response
@@ -426,6 +427,12 @@ class _Shared(BaseClient):
         self._base_transport = transport
         self._base_mounts = dict(mounts)
         asynchronous = isinstance(self, httpx2.AsyncClient)
+        check_transport(transport, asynchronous=asynchronous, argument="transport")
+        for pattern, mounted in mounts.items():
+            if mounted is not None:
+                check_transport(
+                    mounted, asynchronous=asynchronous, argument=f"mounts[{pattern.pattern!r}]"
+                )
 
         def stack(base: _Transport) -> _Transport:
             return compose_transport(

@@ -7,6 +7,7 @@ they only differ in how they wait and send.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -28,6 +29,7 @@ __all__ = [
     "check_hooks",
     "check_httpx2_arguments",
     "check_timeout",
+    "check_transport",
 ]
 
 DEFAULT_TIMEOUT: Final = httpx2.Timeout(10.0, connect=5.0)
@@ -140,6 +142,46 @@ def check_httpx2_arguments(kwargs: Mapping[str, Any]) -> None:
             f"base_url={base_url!r}: expected a URL as a string, such as "
             "'https://api.example.com'"
         )
+    _check_base_url(str(base_url))
+    verify = kwargs.get("verify")
+    if isinstance(verify, str) and not os.path.exists(verify):
+        # httpx2 would raise a FileNotFoundError that does not name the file.
+        raise ConfigurationError(
+            f"verify={verify!r}: no such CA bundle file or directory; pass an existing path, "
+            "an ssl.SSLContext, or True for the default certificates"
+        )
+
+
+def _check_base_url(base_url: str) -> None:
+    """Refuse a base URL without scheme and host: every request would fail later with
+    "missing an 'http://' or 'https://' protocol", or, for ``localhost:8000``, with the
+    host read as a scheme."""
+    if not base_url or httpx2.URL(base_url).host:
+        return
+    hint = (
+        f"; did you mean 'http://{base_url}'?"
+        if not base_url.startswith("/")
+        else ", such as 'http://127.0.0.1:8000/api'"
+    )
+    raise ConfigurationError(
+        f"base_url={base_url!r} has no scheme and host: give the whole URL{hint}"
+    )
+
+
+def check_transport(transport: object, *, asynchronous: bool, argument: str) -> None:
+    """Refuse a transport of the wrong kind before the first request fails on it."""
+    method = "handle_async_request" if asynchronous else "handle_request"
+    if callable(getattr(transport, method, None)):
+        return
+    wanted, example, other = (
+        ("an async", "httpx2.AsyncHTTPTransport()", "the sync counterpart (tether.Client ...)")
+        if asynchronous
+        else ("a sync", "httpx2.HTTPTransport()", "the async counterpart (tether.AsyncClient ...)")
+    )
+    raise ConfigurationError(
+        f"{argument}={transport!r} is not {wanted} transport (it has no {method}()); pass "
+        f"one such as {example}, or use {other} for this transport"
+    )
 
 
 def _check_event_hooks(event_hooks: object) -> None:

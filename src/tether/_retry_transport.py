@@ -30,6 +30,7 @@ from typing import Any, Final, Generic, Literal, TypeVar, cast
 import anyio
 import httpx2
 
+from tether._config import check_hooks, check_transport
 from tether._errors import RateLimited
 from tether._hooks import Hook, RequestFinished, RetryGivenUp, RetryScheduled, emit
 from tether._options import EXTENSION_KEY, call_options
@@ -119,7 +120,7 @@ class _Settings:
         self.budget: RetryBudget | None = (
             RetryBudget(clock=clock) if budget is None else budget or None
         )
-        self.hooks = tuple(hooks)
+        self.hooks = check_hooks(hooks)
         self.rand = rand
         self.clock = clock
         self.wall = wall
@@ -553,9 +554,11 @@ _T = TypeVar("_T", httpx2.BaseTransport, httpx2.AsyncBaseTransport)
 
 def inner_or_default(shell: object, transport: _T | None) -> _T:
     """``transport``, or httpx2's default transport of ``shell``'s kind (sync or async)."""
+    asynchronous = isinstance(shell, httpx2.AsyncBaseTransport)
     if transport is not None:
+        check_transport(transport, asynchronous=asynchronous, argument="transport")
         return transport
-    if isinstance(shell, httpx2.AsyncBaseTransport):
+    if asynchronous:
         return cast(_T, httpx2.AsyncHTTPTransport())
     return cast(_T, httpx2.HTTPTransport())
 

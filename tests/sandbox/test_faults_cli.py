@@ -82,6 +82,7 @@ def test_seed_makes_fault_runs_repeatable_across_restarts(tether_serve: TetherSe
         (["--token-ttl", "-1"], "Invalid value for --token-ttl: must be a positive number"),
         # A host that does not resolve is a typo (exit 2), unlike a busy port (exit 1).
         (["--host", "no-such-host.invalid"], "Invalid value for --host: cannot listen"),
+        (["--host", ""], "Invalid value for --host: must name an address"),
     ],
 )
 def test_bad_flags_are_refused_before_starting(args: list[str], message: str) -> None:

@@ -33,6 +33,8 @@ def test_faults_must_be_a_list_of_rules(faults: object) -> None:
 @pytest.mark.parametrize(("kwargs", "error"), [
     ({"port": 99999}, ValueError),
     ({"port": -1}, ValueError),
+    ({"host": ""}, ValueError),  # would listen on every interface
+    ({"host": "  "}, ValueError),
     ({"config": {"seed": 1}}, TypeError),
 ])
 def test_serve_in_thread_checks_its_arguments(kwargs: dict[str, object],

@@ -77,6 +77,12 @@ def serve(
 
     Credentials not given use the documented defaults in tether.sandbox (DEFAULT_API_KEY...).
     """
+    if not host.strip():
+        raise typer.BadParameter(
+            "must name an address such as 127.0.0.1, or 0.0.0.0 for every interface; "
+            "an empty one would listen on every interface unannounced",
+            param_hint="--host",
+        )
     if not 0 <= port <= 65535:
         raise typer.BadParameter(f"must be from 0 to 65535, got {port}", param_hint="--port")
     if not (math.isfinite(token_ttl) and token_ttl > 0):

@@ -37,7 +37,7 @@ class SandboxServer(DisruptionControls):
         self.port = port
         # A wildcard address listens everywhere but is no address to connect to (Windows
         # and macOS refuse it): the URL names the loopback address of the same family.
-        reachable = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+        reachable = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
         url_host = f"[{reachable}]" if ":" in reachable else reachable
         self.url = f"http://{url_host}:{port}"
         """Base URL without a trailing slash, e.g. ``http://127.0.0.1:54321``."""
@@ -77,6 +77,10 @@ def serve_in_thread(
     config = config or SandboxConfig()
     if not isinstance(config, SandboxConfig):
         raise TypeError(f"serve_in_thread() takes a SandboxConfig, got {config!r:.60}")
+    if not isinstance(host, str) or not host.strip():
+        # An empty host binds every interface: too easy to do by accident with "$HOST".
+        raise ValueError(f"serve_in_thread(host=...) must name an address such as "
+                         f"127.0.0.1 (or 0.0.0.0 for every interface), got {host!r}")
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
         raise ValueError(f"serve_in_thread(port=...) must be from 0 to 65535 (0: a free "
                          f"port), got {port!r}")

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tether._ratelimit._rate import Rate as ClientRate
 from tether._ratelimit._rate import parse_rate
 from tether._ratelimit._rate import parse_rates as client_parse_rates
 from tether.sandbox._limits import (
@@ -60,6 +61,12 @@ def test_rate_parse_accepts_what_the_client_accepts(text: str) -> None:
     client = parse_rate(text)
     rate = Rate.parse(text)
     assert (rate.limit, float(rate.period)) == (client.limit, client.period)
+
+
+def test_rate_parse_takes_client_rates_and_explains_a_bare_number() -> None:
+    assert Rate.parse(ClientRate(5, 2.0)) == Rate(5, 2)  # type: ignore[arg-type]
+    with pytest.raises(RateLimitConfigError, match="5 per what"):
+        Rate.parse(5)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("text", ["5/500ms", "10/2.5s", "1/1500ms"])

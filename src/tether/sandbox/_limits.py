@@ -68,10 +68,11 @@ class Rate:
         the sandbox adds one rule: the period is a whole number of seconds, since its
         windows are aligned to whole epoch seconds.
         """
-        if not isinstance(text, str):
-            raise RateLimitConfigError(f"rate limit {text!r}: {_FORMS}")
         try:
-            parsed = parse_rate(text)
+            parsed = parse_rate(text)  # a client-side tether.Rate passes through too
+        except TypeError as exc:
+            # Not text at all; the client's message has the hint ("5 per what?").
+            raise RateLimitConfigError(f"rate limit {text!r}: {exc}") from None
         except ValueError:
             raise RateLimitConfigError(f"rate limit {text!r}: {_FORMS}") from None
         period = round(parsed.period) if math.isfinite(parsed.period) else 0

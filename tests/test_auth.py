@@ -413,3 +413,31 @@ async def test_async_redirect_strips_credentials() -> None:
     ) as client:
         await client.get("http://api.test/away")
     assert "x-api-key" not in seen["http://other.test"]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_token_endpoint_down_is_named_in_the_error(mode: str) -> None:
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        if request.url.path == "/token":
+            raise httpx2.ConnectError("connection refused", request=request)
+        return httpx2.Response(200)
+
+    auth = tether.OAuth2ClientCredentials("/token", "id", "s3cr3t-client")
+    options: dict[str, Any] = {"transport": httpx2.MockTransport(handler), "auth": auth}
+    url = "https://api.example/data?api_key=k-s3cr3t"
+
+    async def call() -> None:
+        if mode == "sync":
+            with tether.Client(**options) as client:
+                client.get(url, retry=False)
+        else:
+            async with tether.AsyncClient(**options) as aclient:
+                await aclient.get(url, retry=False)
+
+    with pytest.raises(httpx2.ConnectError) as caught:
+        await call()
+    # retry=False holds for the token request the call needed: one attempt, no history.
+    (note,) = caught.value.__notes__
+    assert note.startswith("tether: this error came from POST https://api.example/token")
+    assert "GET https://api.example/data?api_key=[REDACTED]" in note
+    assert "s3cr3t" not in note

@@ -30,6 +30,7 @@ from tether._errors import (
     error_for_response,
 )
 from tether._json import parse_json
+from tether._options import EXTENSION_KEY
 from tether._redact import REDACTED, add_sensitive_names, redact_url
 
 __all__ = ["APIKeyAuth", "BasicAuth", "BearerAuth", "OAuth2ClientCredentials"]
@@ -308,8 +309,11 @@ class OAuth2ClientCredentials(httpx2.Auth):
             form["client_id"] = self.client_id
             form["client_secret"] = self._client_secret
         # The token request inherits the API request's timeouts: a request built here
-        # carries none, and would otherwise wait for ever on a stalled token endpoint.
+        # carries none, and would otherwise wait for ever on a stalled token endpoint. It
+        # inherits the call's tether options too, so retry=False or a deadline holds for it.
         extensions = {"timeout": request.extensions.get("timeout", {})}
+        if EXTENSION_KEY in request.extensions:
+            extensions[EXTENSION_KEY] = request.extensions[EXTENSION_KEY]
         return httpx2.Request(
             "POST",
             request.url.join(self.token_url),

@@ -282,6 +282,21 @@ def _reads_body(request: httpx2.Request) -> None:
         request.extensions = {**request.extensions, READ_BODY_EXTENSION: True}
 
 
+def _name_other_request(error: httpx2.TransportError, request: httpx2.Request) -> None:
+    """Say so when a transport error came from another request than the caller's: the auth
+    flow's token request or a redirect's next hop. The message alone names neither."""
+    try:
+        failed = error.request
+    except RuntimeError:
+        return
+    if failed is not request and failed.url != request.url:
+        error.add_note(
+            f"tether: this error came from {failed.method} {redact_url(failed.url)}, sent for "
+            f"{request.method} {redact_url(request.url)} (by its auth, such as a token "
+            "request, or by following a redirect)"
+        )
+
+
 def compose_transport(
     base: _Transport,
     settings: Settings,
@@ -675,7 +690,11 @@ class Client(_Shared, httpx2.Client):
             _reads_body(request)
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
-        response = super().send(request, stream=stream, **kwargs)
+        try:
+            response = super().send(request, stream=stream, **kwargs)
+        except httpx2.TransportError as error:
+            _name_other_request(error, request)
+            raise
         if response.status_code >= 400 and self._raises_for(request):
             if stream:
                 # An error body is small and the error quotes it; reading also releases
@@ -804,7 +823,11 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             _reads_body(request)
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
-        response = await super().send(request, stream=stream, **kwargs)
+        try:
+            response = await super().send(request, stream=stream, **kwargs)
+        except httpx2.TransportError as error:
+            _name_other_request(error, request)
+            raise
         if response.status_code >= 400 and self._raises_for(request):
             if stream:
                 # An error body is small and the error quotes it; reading also releases

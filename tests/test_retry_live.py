@@ -355,6 +355,19 @@ def test_server_rate_limit_429s_are_waited_out(
     assert 0.5 <= elapsed < 4.0
 
 
+def test_deadline_also_bounds_a_body_that_trickles_in(
+    sandbox: SandboxServer, make_api: Callable[..., Api]
+) -> None:
+    # Each piece arrives well within the read timeout, so only the deadline can end it.
+    api = make_api()
+    with sandbox.faults(route="GET /posts", kind="drip", duration=2, chunks=20):
+        started = time.monotonic()
+        outcome = api.call("GET", "/posts", deadline=1)
+        took = time.monotonic() - started
+    assert isinstance(outcome, tether.DeadlineExceeded), outcome
+    assert took < 2.0
+
+
 def test_streamed_body_is_left_to_the_caller() -> None:
     # Only calls that read the whole body anyway have it read by the retry layer: a
     # stream() block starts before the body has arrived.

@@ -630,7 +630,7 @@ class RetryTransport(_Shell[httpx2.BaseTransport], httpx2.BaseTransport):
                     try:
                         outcome = self.transport.handle_request(attempt)
                         if READ_BODY_EXTENSION in attempt.extensions:
-                            outcome = _buffered(outcome)
+                            outcome = _buffered(outcome, attempt, call.time_left)
                     except Exception as error:
                         outcome = error
                 verdict = call.after(outcome)
@@ -716,15 +716,35 @@ class AsyncRetryTransport(_Shell[httpx2.AsyncBaseTransport], httpx2.AsyncBaseTra
         await self.transport.aclose()
 
 
-def _buffered(response: httpx2.Response) -> httpx2.Response:
+def _buffered(
+    response: httpx2.Response,
+    request: httpx2.Request | None = None,
+    time_left: Callable[[], float | None] | None = None,
+) -> httpx2.Response:
     """``response`` with its raw body read now and replayed from memory; a failed read
     raises here, inside the attempt. The raw bytes are kept so the client still decodes
     them, and times the read, as usual. A response built in memory (``MockTransport``)
-    was read when it was made and is returned as it is."""
+    was read when it was made and is returned as it is.
+
+    With a deadline (``time_left``), a body still arriving when it passes ends as a read
+    timeout: each read is bounded by the shrunk read timeout, but a server sending small
+    pieces often enough would otherwise stretch a sync call past its deadline.
+    """
     if response.is_stream_consumed:
         return response
     try:
-        raw = b"".join(response.iter_raw())
+        if time_left is None:
+            raw = b"".join(response.iter_raw())
+        else:
+            chunks = []
+            for chunk in response.iter_raw():
+                chunks.append(chunk)
+                if time_left() == 0.0:
+                    raise httpx2.ReadTimeout(
+                        "the call's deadline passed while the body was arriving",
+                        request=request,
+                    )
+            raw = b"".join(chunks)
     finally:
         response.close()
     return _replay(response, raw)

@@ -65,3 +65,19 @@ def test_any_api_key_value_is_hidden_from_urls(value: str) -> None:
     shown = redact_url(url)
     assert "api_key=[REDACTED]" in shown
     assert f"api_key={value}" not in shown
+
+
+def test_a_user_name_alone_is_hidden_as_it_is_often_a_token() -> None:
+    assert redact_url("https://ghp_s3cr3t@api.example/x") == "https://[REDACTED]@api.example/x"
+    assert redact_url("https://me:pw@api.example/x") == "https://me:[REDACTED]@api.example/x"
+
+
+def test_credentials_in_the_fragment_are_hidden() -> None:
+    shown = redact_url("https://app.example/cb#access_token=s3cr3t&state=42")
+    assert shown == "https://app.example/cb#access_token=[REDACTED]&state=42"
+    assert redact_url("https://app.example/doc#section-2") == "https://app.example/doc#section-2"
+
+
+def test_jwt_and_auth_parameters_are_hidden() -> None:
+    shown = redact_url("https://api.example/x?jwt=a.b.c&auth=s3cr3t&author=ann")
+    assert shown == "https://api.example/x?jwt=[REDACTED]&auth=[REDACTED]&author=ann"

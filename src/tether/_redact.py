@@ -41,7 +41,8 @@ _SENSITIVE_HEADERS = frozenset(
 # Header and parameter names are matched loosely because APIs invent their own
 # spellings (X-Goog-Api-Key, private_token, client_secret ...).
 _SENSITIVE_WORDS = re.compile(
-    r"(api[-_]?key|token|secret|passw(or)?d|signature|^sig$|^key$|credential|session)",
+    r"(api[-_]?key|token|secret|passw(or)?d|signature|^sig$|^key$|credential|session|jwt"
+    r"|^auth$)",
     re.IGNORECASE,
 )
 # Token-like values inside free text: bearer tokens, key=value pairs, JSON string fields.
@@ -93,6 +94,12 @@ def redact_url(url: httpx2.URL | str) -> str:
         return redact_text(str(url))
     if parsed.password:
         parsed = parsed.copy_with(username=parsed.username, password=REDACTED)
+    elif parsed.username:
+        # A user name alone is how many APIs take a token (https://<token>@host).
+        parsed = parsed.copy_with(username=REDACTED)
+    if "=" in parsed.fragment:
+        # OAuth's implicit flow returns the token in the fragment (#access_token=...).
+        parsed = parsed.copy_with(fragment=_redact_pairs(parsed.fragment))
     if parsed.query:
         params = [
             (key, REDACTED if is_sensitive_param(key) else value)
@@ -103,6 +110,15 @@ def redact_url(url: httpx2.URL | str) -> str:
     text = str(parsed)
     # httpx2 percent-encodes the brackets; show the marker as people would type it.
     return text.replace("%5BREDACTED%5D", REDACTED)
+
+
+def _redact_pairs(text: str) -> str:
+    """``a=1&token=x`` with the values of credential-like names hidden."""
+    pairs = []
+    for pair in text.split("&"):
+        name, equals, _ = pair.partition("=")
+        pairs.append(f"{name}={REDACTED}" if equals and is_sensitive_param(name) else pair)
+    return "&".join(pairs)
 
 
 def redact_headers(

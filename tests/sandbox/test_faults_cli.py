@@ -83,6 +83,9 @@ def test_seed_makes_fault_runs_repeatable_across_restarts(tether_serve: TetherSe
         # A host that does not resolve is a typo (exit 2), unlike a busy port (exit 1).
         (["--host", "no-such-host.invalid"], "Invalid value for --host: cannot listen"),
         (["--host", ""], "Invalid value for --host: must name an address"),
+        # An unset shell variable ("--api-key=$KEY") must not leave the default in force.
+        (["--api-key="], "Invalid value for --api-key: must not be empty"),
+        (["--token", " "], "Invalid value for --token: must not be empty"),
     ],
 )
 def test_bad_flags_are_refused_before_starting(args: list[str], message: str) -> None:

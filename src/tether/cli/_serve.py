@@ -102,6 +102,19 @@ def serve(
         rates = parse_rates(rate_limit or [])
     except RateLimitConfigError as exc:
         raise typer.BadParameter(str(exc), param_hint="--rate-limit") from None
+    credentials = {
+        "api_key": api_key, "bearer_token": token, "username": username,
+        "password": password, "client_id": client_id, "client_secret": client_secret,
+    }
+    for name, value in credentials.items():
+        if value is not None and not value.strip():
+            # Typically an unset shell variable ("--api-key=$KEY"); the default credential
+            # would then be in force while the user believes theirs is.
+            flag = "--token" if name == "bearer_token" else "--" + name.replace("_", "-")
+            raise typer.BadParameter(
+                "must not be empty; leave the option out to use the documented default",
+                param_hint=flag,
+            )
     try:
         config = SandboxConfig(
             seed=seed,
@@ -110,14 +123,7 @@ def serve(
             faults=fault_set.rules,
             fault_seed=fault_set.seed,
             rate_limits=rates,
-        ).replace(**{
-            name: value
-            for name, value in {
-                "api_key": api_key, "bearer_token": token, "username": username,
-                "password": password, "client_id": client_id, "client_secret": client_secret,
-            }.items()
-            if value
-        })
+        ).replace(**{name: value for name, value in credentials.items() if value})
     except (TypeError, ValueError) as exc:
         raise typer.BadParameter(str(exc)) from None
     stop = threading.Event()

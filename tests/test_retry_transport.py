@@ -237,6 +237,7 @@ def test_budget_exhausted_fails_fast_with_clear_error(mode: str) -> None:
     assert caught.value.response is not None
     assert caught.value.response.status_code == 503
     assert len(caught.value.attempts) == 1
+    assert "retry_budget=False" in str(caught.value)  # what to do about it
 
 
 def test_retry_after_too_long_raises_typed_error(mode: str) -> None:
@@ -245,6 +246,7 @@ def test_retry_after_too_long_raises_typed_error(mode: str) -> None:
         harness.request()
     assert caught.value.retry_after == 120.0
     assert "max_retry_after=60s" in str(caught.value)
+    assert "tether.Retry(max_retry_after=...) waits longer" in str(caught.value)
 
 
 def test_429_with_too_long_wait_raises_rate_limited(mode: str) -> None:

@@ -341,7 +341,8 @@ class _Call:
                     f"retry budget exhausted after {decision.reason}: too many calls of this "
                     "client are failing, so this one is not retried (budget "
                     f"{settings.budget.ratio:.0%} of recent calls + "
-                    f"{settings.budget.min_per_second:g}/s)"
+                    f"{settings.budget.min_per_second:g}/s; a larger tether.RetryBudget(...) "
+                    "or retry_budget=False on the client lifts it)"
                 )
                 self._give_up("budget exhausted")
                 return self._error(RetryBudgetExhausted, message, response, decision.retry_after)
@@ -385,7 +386,8 @@ class _Call:
             return self._error(
                 RetryAfterTooLong,
                 f"{decision.reason}: the server asked to wait {asked:g}s, longer than "
-                f"max_retry_after={limit:g}s; giving up",
+                f"max_retry_after={limit:g}s; giving up (error.retry_after says when to "
+                "come back; tether.Retry(max_retry_after=...) waits longer)",
                 response,
                 asked,
             )

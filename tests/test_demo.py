@@ -33,3 +33,4 @@ def test_demo_shows_every_part_working_and_exits() -> None:
     # Five pagination styles, each returning all 5,000 photos once and in order.
     assert len(re.findall(r"│ 5000\s+│ 5000\s+│ yes", out)) == 5, out
     assert "done: the server handled" in out
+

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib
+from typing import Annotated
 
 import typer
+
+from tether import __version__
 
 app = typer.Typer(
     name="tether",
@@ -15,8 +18,24 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"tether {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print tether's version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
     """Talk to REST APIs reliably, and run a local sandbox API to practise on."""
     # A callback keeps ``tether`` a command group even while only one command is
     # registered; without it typer would run that command as the root and reject its name.

@@ -441,3 +441,12 @@ async def test_token_endpoint_down_is_named_in_the_error(mode: str) -> None:
     assert note.startswith("tether: this error came from POST https://api.example/token")
     assert "GET https://api.example/data?api_key=[REDACTED]" in note
     assert "s3cr3t" not in note
+
+
+def test_basic_auth_with_a_key_as_user_name_and_no_password() -> None:
+    auth = tether.BasicAuth("sk_test_s3cr3t", "")
+    request = next(auth.auth_flow(httpx2.Request("GET", "https://api.example/x")))
+    assert request.headers["authorization"] == "Basic c2tfdGVzdF9zM2NyM3Q6"
+    assert "s3cr3t" not in repr(auth)
+    with pytest.raises(tether.ConfigurationError, match="both are empty"):
+        tether.BasicAuth("", "")

@@ -173,8 +173,17 @@ class BasicAuth(httpx2.Auth):
                 f"BasicAuth username must be a string without ':', got "
                 f"{type(username).__name__ if not isinstance(username, str) else 'one with :'}"
             )
+        if password == "":
+            # Some APIs take a key as the user name and no password (Stripe's "sk_...:").
+            if not username:
+                raise ConfigurationError(
+                    "BasicAuth needs a username or a password; both are empty"
+                )
+        else:
+            _secret(password, "BasicAuth password")
         self.username = username
-        self._header = _basic_header(username, _secret(password, "BasicAuth password"))
+        self._key_as_username = password == ""
+        self._header = _basic_header(username, password)
 
     @classmethod
     def from_env(cls, username_variable: str, password_variable: str) -> BasicAuth:
@@ -189,7 +198,9 @@ class BasicAuth(httpx2.Auth):
         yield request
 
     def __repr__(self) -> str:
-        return f"BasicAuth(username={self.username!r}, password={REDACTED!r})"
+        # Without a password the user name is the credential.
+        shown = REDACTED if self._key_as_username else self.username
+        return f"BasicAuth(username={shown!r}, password={REDACTED!r})"
 
 
 class OAuth2ClientCredentials(httpx2.Auth):

@@ -450,3 +450,10 @@ def test_basic_auth_with_a_key_as_user_name_and_no_password() -> None:
     assert "s3cr3t" not in repr(auth)
     with pytest.raises(tether.ConfigurationError, match="both are empty"):
         tether.BasicAuth("", "")
+
+
+def test_from_env_names_a_variable_holding_two_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("T_TWO_LINES", "tok-1\ntok-2")
+    with pytest.raises(tether.ConfigurationError, match="environment variable T_TWO_LINES") as e:
+        tether.BearerAuth.from_env("T_TWO_LINES")
+    assert "tok-" not in str(e.value)

@@ -47,6 +47,11 @@ def _env(variable: str, needed_by: str) -> str:
     value = os.environ.get(variable, "").strip()
     if not value:
         raise MissingCredentialError(variable, needed_by)
+    if any(ch in value for ch in "\r\n\0"):
+        raise ConfigurationError(
+            f"environment variable {variable}, read by {needed_by}, holds a line break or NUL "
+            "inside its value, which HTTP forbids; set it to the credential alone"
+        )
     return value
 
 

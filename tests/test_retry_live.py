@@ -384,3 +384,21 @@ def test_streamed_body_is_left_to_the_caller() -> None:
             assert pulled == []
             assert response.read() == b"ab"
         assert client.get("https://api.example/x").content == b"ab"
+
+
+def test_a_request_sent_whole_then_streamed_is_streamed() -> None:
+    pulled: list[bytes] = []
+
+    def chunks() -> Iterator[bytes]:
+        pulled.append(b"x")
+        yield b"x"
+
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(200, content=chunks()))
+    with tether.Client(transport=transport) as client:
+        request = client.build_request("GET", "https://api.example/x")
+        assert client.send(request).content == b"x"
+        pulled.clear()
+        response = client.send(request, stream=True)
+        assert pulled == []
+        assert response.read() == b"x"
+        response.close()

@@ -688,6 +688,11 @@ class Client(_Shared, httpx2.Client):
         kwargs = self._send_options(request, options)
         if not stream:
             _reads_body(request)
+        elif READ_BODY_EXTENSION in request.extensions:
+            # The same request sent again, streamed this time.
+            request.extensions = {
+                k: v for k, v in request.extensions.items() if k != READ_BODY_EXTENSION
+            }
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
         try:
@@ -821,6 +826,11 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         kwargs = self._send_options(request, options)
         if not stream:
             _reads_body(request)
+        elif READ_BODY_EXTENSION in request.extensions:
+            # The same request sent again, streamed this time.
+            request.extensions = {
+                k: v for k, v in request.extensions.items() if k != READ_BODY_EXTENSION
+            }
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
         try:

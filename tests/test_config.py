@@ -145,3 +145,30 @@ def test_transport_of_the_wrong_kind_is_refused() -> None:
         tether.RetryTransport(hooks=print)  # type: ignore[arg-type]
     # MockTransport serves both kinds.
     tether.AsyncClient(transport=httpx2.MockTransport(ok))
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda c: tether.Client(raise_for_stauts=0),  # type: ignore[call-arg]
+            r"Client\(\) .* mean 'raise_for_status'\?",
+        ),
+        (
+            lambda c: tether.AsyncClient(timout=3),  # type: ignore[call-arg]
+            r"AsyncClient\(\) .*'timout'; did you mean",
+        ),
+        (lambda c: c.get("https://a.example/x", parms={}), r"get\(\) .* did you mean 'params'\?"),
+        (lambda c: c.post("https://a.example/x", jsn={}), r"post\(\) .* did you mean 'json'\?"),
+        (lambda c: c.request("GET", "https://a.example/x", dedline=3), r"mean 'deadline'\?"),
+        (lambda c: c.stream("GET", "https://a.example/x", retyr=1).__enter__(), r"stream\(\)"),
+        (lambda c: c.send(c.build_request("GET", "https://a.example/x"), retri=0), r"send\(\)"),
+        (lambda c: c.with_options(heders={}), r"did you mean 'headers'\?"),
+        (lambda c: c.get("https://a.example/x", zzz=1), r"'zzz'; it takes auth, cookies, deadline"),
+    ],
+)
+def test_a_mistyped_keyword_names_the_closest_one(call: Any, message: str) -> None:
+    with tether.Client(transport=httpx2.MockTransport(ok)) as client, pytest.raises(
+        TypeError, match=message
+    ):
+        call(client)

@@ -19,6 +19,7 @@ transport stack is built in one place, :func:`compose_transport`.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
@@ -228,6 +229,10 @@ _CALL_DEFAULTS: dict[str, Any] = dict.fromkeys(
 )
 _PER_CALL_NAMES = frozenset(_PerCall.__annotations__)
 _NO_BODY_NAMES = frozenset(_NoBodyOptions.__annotations__)
+_BODY_NAMES = frozenset(_BodyOptions.__annotations__)
+_REQUEST_NAMES = frozenset(_RequestOptions.__annotations__)
+_SEND_NAMES = frozenset(_SendOptions.__annotations__)
+_CLIENT_NAMES = frozenset(_ClientOptions.__annotations__)
 _COPY_NAMES = frozenset(_CopyOptions.__annotations__)
 
 
@@ -265,11 +270,25 @@ def _without_body(method: str, options: _NoBodyOptions) -> _NoBodyOptions:
     return options
 
 
+def _with_body(method: str, options: _BodyOptions) -> _BodyOptions:
+    if options:
+        _refuse_unknown(method, options, _BODY_NAMES)
+    return options
+
+
 def _refuse_unknown(method: str, options: Mapping[str, Any], known: frozenset[str]) -> None:
-    """The ``TypeError`` an explicit signature raises for an argument it does not take."""
+    """The ``TypeError`` an explicit signature raises for an argument it does not take,
+    with the closest name it does take (a typo is the usual cause)."""
     unknown = sorted(options.keys() - known)
     if unknown:
-        raise TypeError(f"{method}() got an unexpected keyword argument {unknown[0]!r}")
+        name = unknown[0]
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = (
+            f"; did you mean {close[0]!r}?"
+            if close
+            else f"; it takes {', '.join(sorted(known))}"
+        )
+        raise TypeError(f"{method}() got an unexpected keyword argument {name!r}{hint}")
 
 
 def _reads_body(request: httpx2.Request) -> None:
@@ -417,6 +436,7 @@ class _Shared(BaseClient):
         Runs before httpx2's ``__init__``, which assigns the timeout through the checking
         property below and so needs the settings already in place.
         """
+        _refuse_unknown(type(self).__name__, options, _CLIENT_NAMES)
         kwargs = {**_CLIENT_DEFAULTS, **options}
         self._init_retry(kwargs.pop("retry"), kwargs.pop("retry_budget"))
         self._init_rate_limit(kwargs.pop("rate_limit"))
@@ -502,9 +522,12 @@ class _Shared(BaseClient):
     def timeout(self, timeout: TimeoutTypes) -> None:
         self._timeout = check_timeout(timeout, allow_no_timeout=self._tether.allow_no_timeout)
 
-    def _httpx2_options(self, options: _RequestOptions) -> dict[str, Any]:
+    def _httpx2_options(
+        self, options: _RequestOptions, caller: str = "request"
+    ) -> dict[str, Any]:
         """httpx2's keyword arguments for a call given some: tether's options move into the
         request's extensions, and a per-call timeout is checked like the client's."""
+        _refuse_unknown(caller, options, _REQUEST_NAMES)
         kwargs: dict[str, Any] = dict(options)
         raise_for_status = kwargs.pop("raise_for_status", None)
         retry = kwargs.pop("retry", None)
@@ -528,6 +551,8 @@ class _Shared(BaseClient):
 
     def _send_options(self, request: httpx2.Request, options: _SendOptions) -> Mapping[str, Any]:
         """httpx2's ``send()`` arguments; tether's per-call options go onto ``request``."""
+        if options:
+            _refuse_unknown("send", options, _SEND_NAMES)
         if _PER_CALL_NAMES.isdisjoint(options):
             return options
         kwargs: dict[str, Any] = dict(options)
@@ -731,7 +756,7 @@ class Client(_Shared, httpx2.Client):
 
         With ``raise_for_status`` in force an error status raises before the block runs.
         """
-        with super().stream(method, url, **self._httpx2_options(options)) as response:
+        with super().stream(method, url, **self._httpx2_options(options, "stream")) as response:
             yield cast(Response, response)
 
     @_spelled_out(_NoBodyOptions)
@@ -757,22 +782,22 @@ class Client(_Shared, httpx2.Client):
     @_spelled_out(_BodyOptions)
     def post(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``POST`` request; arguments as in :meth:`request`."""
-        return self.request("POST", url, **options)
+        return self.request("POST", url, **_with_body("post", options))
 
     @_spelled_out(_BodyOptions)
     def put(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``PUT`` request; arguments as in :meth:`request`."""
-        return self.request("PUT", url, **options)
+        return self.request("PUT", url, **_with_body("put", options))
 
     @_spelled_out(_BodyOptions)
     def patch(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``PATCH`` request; arguments as in :meth:`request`."""
-        return self.request("PATCH", url, **options)
+        return self.request("PATCH", url, **_with_body("patch", options))
 
     @_spelled_out(_BodyOptions)
     def query(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``QUERY`` request; arguments as in :meth:`request`."""
-        return self.request("QUERY", url, **options)
+        return self.request("QUERY", url, **_with_body("query", options))
 
     paginate = paginate_method(
         Paginator,
@@ -869,7 +894,8 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
 
         With ``raise_for_status`` in force an error status raises before the block runs.
         """
-        async with super().stream(method, url, **self._httpx2_options(options)) as response:
+        kwargs = self._httpx2_options(options, "stream")
+        async with super().stream(method, url, **kwargs) as response:
             yield cast(Response, response)
 
     @_spelled_out(_NoBodyOptions)
@@ -895,22 +921,22 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
     @_spelled_out(_BodyOptions)
     async def post(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``POST`` request; arguments as in :meth:`request`."""
-        return await self.request("POST", url, **options)
+        return await self.request("POST", url, **_with_body("post", options))
 
     @_spelled_out(_BodyOptions)
     async def put(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``PUT`` request; arguments as in :meth:`request`."""
-        return await self.request("PUT", url, **options)
+        return await self.request("PUT", url, **_with_body("put", options))
 
     @_spelled_out(_BodyOptions)
     async def patch(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``PATCH`` request; arguments as in :meth:`request`."""
-        return await self.request("PATCH", url, **options)
+        return await self.request("PATCH", url, **_with_body("patch", options))
 
     @_spelled_out(_BodyOptions)
     async def query(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
         """Send a ``QUERY`` request; arguments as in :meth:`request`."""
-        return await self.request("QUERY", url, **options)
+        return await self.request("QUERY", url, **_with_body("query", options))
 
     paginate = paginate_method(
         AsyncPaginator,

@@ -89,6 +89,10 @@ async def test_async_per_call_options_are_checked() -> None:
             await client.get("https://api.example/x", retry=3)  # type: ignore[arg-type]
 
 
+def test_hooks_none_means_no_hooks() -> None:
+    assert tether.Client(hooks=None).hooks == ()
+
+
 def test_valid_arguments_still_work() -> None:
     client = tether.Client(
         auth=("user", "pass"),

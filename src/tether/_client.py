@@ -167,7 +167,7 @@ class _ClientOptions(TypedDict, total=False):
     default_encoding: str | Callable[[bytes], str | None]
     raise_for_status: bool
     """Raise typed errors for 4xx/5xx responses (default ``True``)."""
-    hooks: Iterable[Hook]
+    hooks: Iterable[Hook] | None
     """Callables receiving tether's events."""
     allow_no_timeout: bool
     """Permit ``timeout=None``."""
@@ -193,7 +193,7 @@ class _CopyOptions(TypedDict, total=False):
     max_redirects: int
     event_hooks: Mapping[str, list[EventHook]]
     raise_for_status: bool
-    hooks: Iterable[Hook]
+    hooks: Iterable[Hook] | None
     allow_no_timeout: bool
     retry: Retry | bool
     """The copy's retry policy; its calls still share this client's retry budget."""

@@ -69,7 +69,10 @@ def check_flag(name: str, value: object, *, none: str | None = None) -> None:
 
 
 def check_hooks(hooks: object) -> tuple[Hook, ...]:
-    """``hooks`` as a tuple of callables, refusing a lone callable or a non-callable item."""
+    """``hooks`` as a tuple of callables, refusing a lone callable or a non-callable item
+    (``None`` is no hooks, as httpx2 takes ``event_hooks=None``)."""
+    if hooks is None:
+        return ()
     if callable(hooks):
         raise ConfigurationError(
             f"hooks={hooks!r}: pass a list of callables, for example hooks=[{_name(hooks)}]"

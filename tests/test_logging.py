@@ -75,3 +75,16 @@ def test_httpx2_info_line_is_redacted(caplog: pytest.LogCaptureFixture) -> None:
     assert lines
     assert all("tok-9" not in line for line in lines)
     assert "access_token=[REDACTED]" in lines[0]
+
+
+def test_transport_debug_lines_hide_credential_headers(caplog: pytest.LogCaptureFixture) -> None:
+    # httpcore2 logs raw response header lists at DEBUG; a session cookie must not show.
+    caplog.set_level(logging.DEBUG, logger="httpcore2")
+    logging.getLogger("httpcore2.http11").debug(
+        "receive_response_headers.complete return_value=(b'HTTP/1.1', 200, b'OK', "
+        "[(b'Set-Cookie', b'session=s3cr3t; Path=/'), (b'x-request-id', b'r-1')])"
+    )
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "httpcore2.http11"]
+    assert "s3cr3t" not in line
+    assert "(b'Set-Cookie', b'[REDACTED]')" in line
+    assert "(b'x-request-id', b'r-1')" in line

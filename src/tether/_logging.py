@@ -16,6 +16,7 @@ URL: with tether imported, that URL is redacted too.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 import httpx2
 
 from tether._hooks import Hook, RequestFinished, emit
-from tether._redact import redact_text, redact_url
+from tether._redact import REDACTED, is_sensitive_header, redact_text, redact_url
 
 # Inlined on the hot path: with no hooks and DEBUG off a request costs one cached level
 # lookup and one class check here (see benchmarks/client_overhead.py).
@@ -186,11 +187,41 @@ class _RedactURLs(logging.Filter):
         return True
 
 
+# httpcore2's DEBUG lines quote raw header lists: [(b'set-cookie', b'session=...'), ...].
+_HEADER_PAIR = re.compile(r"\(b(['\"])([^'\"]+)\1, b(['\"])(.*?)\3\)")
+
+
+class _RedactHeaderPairs(logging.Filter):
+    """Hides credential-carrying header values in httpcore2's preformatted DEBUG lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and "(b" in record.msg:
+            record.msg = _HEADER_PAIR.sub(_redacted_pair, record.msg)
+        return True
+
+
+def _redacted_pair(match: re.Match[str]) -> str:
+    if not is_sensitive_header(match.group(2)):
+        return match.group(0)
+    quote = match.group(3)
+    return f"(b{match.group(1)}{match.group(2)}{match.group(1)}, b{quote}{REDACTED}{quote})"
+
+
+# The transport's loggers that write header lists; a filter acts only on records created
+# on its own logger, so each gets one.
+_HTTPCORE2_LOGGERS = ("httpcore2.http11", "httpcore2.http2", "httpcore2.proxy")
+
+
 def install_httpx2_log_redaction() -> None:
-    """Redact URLs in httpx2's own log lines (idempotent; done when tether is imported)."""
+    """Redact URLs in httpx2's own log lines and credential headers in httpcore2's DEBUG
+    lines (idempotent; done when tether is imported)."""
     httpx2_logger = logging.getLogger("httpx2")
     if not any(isinstance(f, _RedactURLs) for f in httpx2_logger.filters):
         httpx2_logger.addFilter(_RedactURLs())
+    for name in _HTTPCORE2_LOGGERS:
+        transport_logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactHeaderPairs) for f in transport_logger.filters):
+            transport_logger.addFilter(_RedactHeaderPairs())
 
 
 install_httpx2_log_redaction()

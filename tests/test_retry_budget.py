@@ -123,7 +123,7 @@ def test_random_30_percent_failures_fit_the_default_budget() -> None:
         budget.record_call()
         failed, attempts = rand.random() < 0.3, 1
         while failed and attempts < 5:
-            if not budget.try_spend():
+            if not budget.try_spend(first=attempts == 1):
                 exhausted += 1
                 break
             attempts += 1
@@ -131,6 +131,40 @@ def test_random_30_percent_failures_fit_the_default_budget() -> None:
             if not failed:
                 budget.refund()
     assert exhausted == 0
+
+
+@pytest.mark.parametrize("calls", [20, 50, 100, 300])
+def test_outage_burst_gets_the_ratio_and_not_the_floor(calls: int) -> None:
+    """Every call fails every attempt: the floor shrinks with the window's health."""
+    budget = RetryBudget(clock=FakeClock())
+    retries = 0
+    for _ in range(calls):
+        budget.record_call()
+        for number in range(1, 4):
+            if not budget.try_spend(first=number == 1):
+                break
+            retries += 1
+    assert retries <= 0.2 * calls + 1.5
+    assert (calls + retries) / calls <= 1.25
+
+
+def test_quiet_client_can_retry_its_first_failure_fully() -> None:
+    budget = RetryBudget(clock=FakeClock())
+    budget.record_call()
+    assert budget.try_spend(first=True)
+    assert budget.try_spend()
+    assert budget.try_spend()
+
+
+def test_a_recovered_call_no_longer_weighs_the_floor() -> None:
+    budget = RetryBudget(0.0, min_per_second=1, window=10, clock=FakeClock())
+    for _ in range(9):
+        budget.record_call()
+    budget.record_call()
+    assert budget.try_spend(first=True)
+    troubled = budget.available
+    budget.refund()
+    assert budget.available > troubled + 1  # the retry came back and health rose
 
 
 def test_refund_never_drives_the_total_below_zero() -> None:

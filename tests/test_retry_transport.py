@@ -226,7 +226,8 @@ def test_transport_without_retry_still_enforces_per_call_retry_true(mode: str) -
 
 
 def test_budget_exhausted_fails_fast_with_clear_error(mode: str) -> None:
-    budget = RetryBudget(0.0, min_per_second=0.1, window=10)  # one retry in reserve
+    # A floor of two retries; a failing call halves the window's health, leaving one.
+    budget = RetryBudget(0.0, min_per_second=0.2, window=10)
     handler = sequence(503)
     harness = Harness(mode, handler, retry=Retry(attempts=5), budget=budget)
     with pytest.raises(RetryBudgetExhausted, match="retry budget exhausted after status 503"):

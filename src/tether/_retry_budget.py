@@ -5,7 +5,11 @@ retries its full allowance and the load on the struggling service multiplies. A 
 shared by all calls of a client caps the extra load instead (the idea of gRPC's retry
 throttling and Finagle's ``RetryBudget``): within a sliding window, retries may number at
 most ``ratio`` times the calls made plus a small floor of ``min_per_second`` per second of
-window, so a quiet client can still retry its occasional failure.
+window, so a quiet client can still retry its occasional failure. The floor is weighted by
+how healthy the window is (the share of its calls that have not failed without recovery),
+so it serves clients whose calls mostly work and shrinks to nothing during an outage: a
+burst of calls into a dead service gets ``ratio`` of its size in retries, however short
+the burst.
 
 Only *wasted* retries stay charged: a retry that gets an answer the policy accepts is
 refunded. The budget exists to stop a client from multiplying the load on a service that
@@ -33,11 +37,15 @@ __all__ = ["RetryBudget"]
 
 
 class RetryBudget:
-    """Caps wasted retries at ``ratio`` x calls + ``min_per_second`` x ``window`` per ``window`` s.
+    """Caps wasted retries at ``ratio`` x calls + ``min_per_second`` x ``window`` x health.
 
-    Example: with the defaults (20%, 1 per second, 10 s), 500 calls in the last ten
-    seconds allow 0.2 x 500 + 10 = 110 retries in that time; once spent, a failing call
-    fails at once with :class:`tether.RetryBudgetExhausted` instead of retrying::
+    ``health`` is the share of the window's calls that have not failed for good, so the
+    floor serves quiet, mostly healthy clients and vanishes during an outage.
+
+    Example: with the defaults (20%, 1 per second, 10 s), 500 healthy calls in the last ten
+    seconds allow 0.2 x 500 + 10 = 110 retries in that time, while 500 calls into a dead
+    service allow about 100; once spent, a failing call fails at once with
+    :class:`tether.RetryBudgetExhausted` instead of retrying::
 
         budget = tether.RetryBudget(ratio=0.1)
         client = tether.Client(base_url=url, retry_budget=budget)
@@ -56,6 +64,8 @@ class RetryBudget:
         "_slot",
         "_total_calls",
         "_total_retries",
+        "_total_troubled",
+        "_troubled",
         "min_per_second",
         "ratio",
         "window",
@@ -99,6 +109,9 @@ class RetryBudget:
         self._peeks = 0
         self._filed = 0
         self._total_retries = 0
+        # Calls that needed a retry and have not (yet) succeeded: they weigh the floor.
+        self._troubled = [0] * self._BUCKETS
+        self._total_troubled = 0
         self._current = math.floor(clock() / self._bucket_width)
         self._slot = self._current % self._BUCKETS
 
@@ -119,8 +132,10 @@ class RetryBudget:
                 slot = (self._current + step) % self._BUCKETS
                 self._total_calls -= self._calls[slot]
                 self._total_retries -= self._retries[slot]
+                self._total_troubled -= self._troubled[slot]
                 self._calls[slot] = 0
                 self._retries[slot] = 0
+                self._troubled[slot] = 0
             self._current = index
             self._slot = index % self._BUCKETS
         return self._slot
@@ -135,10 +150,17 @@ class RetryBudget:
                 self._advance(self._clock())
         next(self._counter)
 
-    def try_spend(self) -> bool:
-        """Take one retry from the budget; ``False`` (and nothing taken) when none is left."""
+    def try_spend(self, *, first: bool = False) -> bool:
+        """Take one retry from the budget; ``False`` (and nothing taken) when none is left.
+
+        ``first`` marks a call's first retry: from then on the call counts as troubled (it
+        weighs down the floor) until a retry of it succeeds and is refunded.
+        """
         with self._lock:
             slot = self._advance(self._clock())
+            if first:
+                self._troubled[slot] += 1
+                self._total_troubled += 1
             if self._total_retries + 1 > self._allowance():
                 return False
             self._retries[slot] += 1
@@ -153,9 +175,15 @@ class RetryBudget:
             # fine because only the total is compared, and it is clamped at zero.
             self._retries[slot] -= 1
             self._total_retries = max(0, self._total_retries - 1)
+            # The call recovered: it no longer weighs the floor down.
+            self._troubled[slot] -= 1
+            self._total_troubled = max(0, self._total_troubled - 1)
 
     def _allowance(self) -> float:
-        return self.ratio * self._total_calls + self.min_per_second * self.window
+        calls = self._total_calls
+        # One imaginary healthy call keeps a quiet client's first failure retryable.
+        health = min(1.0, max(0.0, (calls - self._total_troubled + 1) / (calls + 1)))
+        return self.ratio * calls + self.min_per_second * self.window * health
 
     @property
     def available(self) -> float:

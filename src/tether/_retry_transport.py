@@ -336,7 +336,9 @@ class _Call:
     ) -> float | Exception | _Deferred | None:
         settings = self._settings
         if decision.retry:
-            if settings.budget is not None and not settings.budget.try_spend():
+            if settings.budget is not None and not settings.budget.try_spend(
+                first=len(self._history) == 1
+            ):
                 message = (
                     f"retry budget exhausted after {decision.reason}: too many calls of this "
                     "client are failing, so this one is not retried (budget "

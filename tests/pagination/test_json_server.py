@@ -8,7 +8,9 @@ import tether
 
 from .conftest import PHOTOS
 
-pytestmark = pytest.mark.npm
+# The first run on a machine downloads json-server through npx, which may take longer than
+# the suite's per-test timeout; the fixture itself gives up (and skips) after 180 s.
+pytestmark = [pytest.mark.npm, pytest.mark.timeout(300)]
 
 
 def test_page_and_limit_via_link_header(json_server: str) -> None:

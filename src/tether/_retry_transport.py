@@ -736,12 +736,18 @@ def _buffered(
     """
     if response.is_stream_consumed:
         return response
+    # The transport's own stream is read directly: httpx2's iter_raw() would add a chunker
+    # and a context manager per read, paid again when the client reads the replay. The
+    # transport already maps its errors to httpx2's exceptions.
+    stream = response.stream
+    if not isinstance(stream, httpx2.SyncByteStream):
+        raise TypeError(f"a sync transport returned an async stream: {stream!r}")
     try:
         if time_left is None:
-            raw = b"".join(response.iter_raw())
+            raw = b"".join(stream)
         else:
             chunks = []
-            for chunk in response.iter_raw():
+            for chunk in stream:
                 chunks.append(chunk)
                 if time_left() == 0.0:
                     raise httpx2.ReadTimeout(
@@ -750,17 +756,20 @@ def _buffered(
                     )
             raw = b"".join(chunks)
     finally:
-        response.close()
+        stream.close()
     return _replay(response, raw)
 
 
 async def _abuffered(response: httpx2.Response) -> httpx2.Response:
     if response.is_stream_consumed:
         return response
+    stream = response.stream
+    if not isinstance(stream, httpx2.AsyncByteStream):
+        raise TypeError(f"an async transport returned a sync stream: {stream!r}")
     try:
-        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+        raw = b"".join([chunk async for chunk in stream])
     finally:
-        await response.aclose()
+        await stream.aclose()
     return _replay(response, raw)
 
 

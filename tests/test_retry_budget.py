@@ -20,8 +20,10 @@ class FakeClock:
 
 
 def spend_all(budget: RetryBudget, limit: int = 10_000) -> int:
+    """Spend retries until refused, as one call already marked troubled would: they
+    weigh on the count, not on the floor's health."""
     spent = 0
-    while spent < limit and budget.try_spend():
+    while spent < limit and budget.try_spend(troubled=True):
         spent += 1
     return spent
 
@@ -108,69 +110,202 @@ def test_successful_retries_are_refunded() -> None:
     for _ in range(10):
         budget.record_call()
     assert spend_all(budget) == 2
+    budget.waste(first=True)
     budget.refund()
+    # One retry failed and one came back: the one in flight is gone, the failed one stays.
     assert budget.available == pytest.approx(1)
     assert budget.try_spend()
     assert not budget.try_spend()
 
 
-def test_random_30_percent_failures_fit_the_default_budget() -> None:
-    """Retries that succeed are refunded, so only retries that fail again are charged."""
-    rand = random.Random(7)
-    budget = RetryBudget(clock=FakeClock())
-    exhausted = 0
-    for _ in range(5000):
+def test_in_flight_retries_cost_the_share_of_settled_retries_that_failed() -> None:
+    budget = RetryBudget(0.0, min_per_second=1, window=10, clock=FakeClock())
+    # Nothing settled yet: a retry in flight costs a whole retry.
+    assert budget.try_spend(troubled=True)
+    assert budget.available == pytest.approx(9)
+    for _ in range(3):
+        budget.refund(troubled=True)
+    # Three came back (one imaginary failure against them): in flight costs a quarter.
+    for _ in range(4):
+        assert budget.try_spend(troubled=True)
+    assert budget.available == pytest.approx(10 - 4 * 0.25)
+
+
+def test_failed_retries_bring_in_flight_ones_back_to_full_price() -> None:
+    budget = RetryBudget(0.0, min_per_second=1, window=10, clock=FakeClock())
+    for _ in range(3):
+        assert budget.try_spend(troubled=True)
+        budget.refund(troubled=True)
+    for _ in range(2):
+        assert budget.try_spend(troubled=True)
+    cheap = budget.available
+    for _ in range(6):
+        assert budget.try_spend(troubled=True)
+        budget.waste()
+    assert budget.available < cheap - 6
+
+
+def test_first_retries_in_flight_weigh_the_floor_as_likely_as_retries_fail() -> None:
+    budget = RetryBudget(0.0, min_per_second=1, window=10, clock=FakeClock())
+    for _ in range(9):
         budget.record_call()
-        failed, attempts = rand.random() < 0.3, 1
-        while failed and attempts < 5:
-            if not budget.try_spend(first=attempts == 1):
-                exhausted += 1
-                break
-            attempts += 1
-            failed = rand.random() < 0.3
-            if not failed:
-                budget.refund()
-    assert exhausted == 0
+    assert budget.try_spend()  # a call's first retry, nothing settled: expect the worst
+    assert budget.available == pytest.approx(10 * (9 - 1 + 1) / 10 - 1)
+    budget.refund()
+    # It came back: the one in flight next is judged by a 50% failure share.
+    assert budget.try_spend()
+    assert budget.available == pytest.approx(10 * (9 - 0.5 + 1) / 10 - 0.5)
+
+
+def run_calls(
+    budget: RetryBudget,
+    clock: FakeClock,
+    rand: random.Random,
+    *,
+    calls: int,
+    failure_rate: float,
+    concurrency: int,
+    attempts: int = 5,
+) -> tuple[int, int]:
+    """Calls ``concurrency`` at a time, each attempt failing at random, reporting to the
+    budget as the retry layer does. Returns (calls refused a retry, attempts made)."""
+    started = refused = sent = 0
+    # Per call in flight: [attempt number, troubled]
+    running: list[list[int]] = []
+
+    def start() -> list[int]:
+        nonlocal started, sent
+        started += 1
+        sent += 1
+        budget.record_call()
+        return [1, 0]
+
+    while started < concurrency and started < calls:
+        running.append(start())
+    while running:
+        index = rand.randrange(len(running))
+        call = running[index]
+        number, troubled = call
+        clock.now += 0.002
+        done = True
+        if rand.random() >= failure_rate:
+            if number > 1:
+                budget.refund(troubled=bool(troubled))
+        else:
+            if number > 1:
+                budget.waste(first=not troubled)
+                call[1] = 1
+            if number < attempts:
+                if budget.try_spend(troubled=bool(call[1])):
+                    call[0] += 1
+                    sent += 1
+                    done = False
+                else:
+                    refused += 1
+        if done:
+            if started < calls:
+                running[index] = start()
+            else:
+                running.pop(index)
+    return refused, sent
+
+
+@pytest.mark.parametrize("concurrency", [1, 8, 64])
+def test_random_30_percent_failures_fit_the_default_budget(concurrency: int) -> None:
+    """Retries that succeed are refunded and in-flight ones are discounted, so scattered
+    errors never exhaust the default budget, one call at a time or many."""
+    for seed in range(40):
+        clock = FakeClock()
+        budget = RetryBudget(clock=clock)
+        refused, _ = run_calls(
+            budget,
+            clock,
+            random.Random(seed),
+            calls=1000,
+            failure_rate=0.3,
+            concurrency=concurrency,
+        )
+        assert refused == 0, f"seed {seed}"
+
+
+@pytest.mark.parametrize("concurrency", [1, 8, 64, 1000])
+@pytest.mark.parametrize("calls", [100, 300, 1000])
+def test_full_outage_stays_within_the_budget(concurrency: int, calls: int) -> None:
+    """Every attempt fails: retries stay within 20% of calls plus the floor, and the floor
+    vanishes as calls fail, so at modest concurrency the extra load stays near 20%."""
+    clock = FakeClock()
+    budget = RetryBudget(clock=clock)
+    refused, sent = run_calls(
+        budget,
+        clock,
+        random.Random(1),
+        calls=calls,
+        failure_rate=1.0,
+        concurrency=concurrency,
+    )
+    assert refused > 0
+    assert sent - calls <= 0.2 * calls + 20
+    if concurrency <= 8:
+        assert sent / calls <= 1.22
 
 
 @pytest.mark.parametrize("calls", [20, 50, 100, 300])
-def test_outage_burst_gets_the_ratio_and_not_the_floor(calls: int) -> None:
-    """Every call fails every attempt: the floor shrinks with the window's health."""
+def test_sequential_outage_burst_spends_the_floor_only_once(calls: int) -> None:
+    """Every call fails every attempt: after the first few calls only the ratio is left."""
     budget = RetryBudget(clock=FakeClock())
     retries = 0
     for _ in range(calls):
         budget.record_call()
-        for number in range(1, 4):
-            if not budget.try_spend(first=number == 1):
+        troubled = False
+        for _ in range(4):
+            if not budget.try_spend(troubled=troubled):
                 break
             retries += 1
-    assert retries <= 0.2 * calls + 1.5
-    assert (calls + retries) / calls <= 1.25
+            budget.waste(first=not troubled)
+            troubled = True
+    assert retries <= 0.2 * calls + 8
 
 
 def test_quiet_client_can_retry_its_first_failure_fully() -> None:
     budget = RetryBudget(clock=FakeClock())
     budget.record_call()
-    assert budget.try_spend(first=True)
     assert budget.try_spend()
-    assert budget.try_spend()
+    budget.waste(first=True)
+    assert budget.try_spend(troubled=True)
+    budget.waste()
+    assert budget.try_spend(troubled=True)
+    budget.waste()
+    assert budget.try_spend(troubled=True)
 
 
 def test_a_recovered_call_no_longer_weighs_the_floor() -> None:
     budget = RetryBudget(0.0, min_per_second=1, window=10, clock=FakeClock())
-    for _ in range(9):
+    for _ in range(10):
         budget.record_call()
-    budget.record_call()
-    assert budget.try_spend(first=True)
+    assert budget.try_spend()
+    assert budget.try_spend()
+    budget.waste(first=True)
     troubled = budget.available
-    budget.refund()
+    budget.refund(troubled=True)
     assert budget.available > troubled + 1  # the retry came back and health rose
+
+
+def test_a_refused_call_weighs_the_floor() -> None:
+    budget = RetryBudget(0.0, min_per_second=0.5, window=10, clock=FakeClock())
+    for _ in range(3):
+        budget.record_call()
+    assert budget.try_spend()
+    assert budget.try_spend()
+    assert budget.available > 0  # but less than a whole retry
+    assert not budget.try_spend()
+    # The refused call failed for good: health fell, and with it the floor.
+    assert budget.available == 0
 
 
 def test_refund_never_drives_the_total_below_zero() -> None:
     budget = RetryBudget(0.0, min_per_second=1, window=10, clock=FakeClock())
     budget.refund()
-    budget.refund()
+    budget.refund(troubled=True)
     assert budget.available == 10
 
 

@@ -296,7 +296,7 @@ def test_full_outage_amplification_stays_within_the_budget(
     sandbox: SandboxServer, make_api: Callable[..., Api]
 ) -> None:
     calls = 300
-    api = make_api(retry=tether.Retry(attempts=5))  # default budget: 20% + 1/s over 10 s
+    api = make_api(retry=tether.Retry(attempts=5))  # default budget: 20% + 2/s over 10 s
     with sandbox.faults(route="GET /posts/*", kind="status", status=503):
         outcomes = api.calls(calls, "GET", "/posts/1")
     seen = sum(requests_to(sandbox, "GET /posts/{id}").values())

@@ -18,6 +18,15 @@ outage. So a service failing 30% of requests at random is ridden out (about 13% 
 end up as wasted retries, inside the default 20%), while during a full outage no retry
 succeeds, nothing is refunded, and the extra load stays capped at ``ratio``.
 
+A retry in flight has not yet shown whether it is wasted. It is charged at the share of
+the window's settled retries that failed (with one imaginary failure, so a fresh budget
+charges it in full): during an outage that share is 1 and in-flight retries cost what they
+would if they failed, while a client meeting scattered errors, with many calls retrying
+at once, is not refused for retries that are about to succeed.
+
+Only calls whose retry failed, or that were refused one, weigh the floor down: a call
+waiting on its first retry says nothing yet about whether the service is down.
+
 The arithmetic is pure: the clock is injected, nothing sleeps. A lock makes it safe to
 share between threads and between sync and async callers (the critical section never
 awaits, so holding a thread lock inside a coroutine is fine).
@@ -42,30 +51,29 @@ class RetryBudget:
     ``health`` is the share of the window's calls that have not failed for good, so the
     floor serves quiet, mostly healthy clients and vanishes during an outage.
 
-    Example: with the defaults (20%, 1 per second, 10 s), 500 healthy calls in the last ten
-    seconds allow 0.2 x 500 + 10 = 110 retries in that time, while 500 calls into a dead
+    Example: with the defaults (20%, 2 per second, 10 s), 500 healthy calls in the last ten
+    seconds allow 0.2 x 500 + 20 = 120 retries in that time, while 500 calls into a dead
     service allow about 100; once spent, a failing call fails at once with
     :class:`tether.RetryBudgetExhausted` instead of retrying::
 
         budget = tether.RetryBudget(ratio=0.1)
         client = tether.Client(base_url=url, retry_budget=budget)
+
+    The retry layer reports each retry's fate: :meth:`refund` when it succeeded,
+    :meth:`waste` when it failed. A custom transport sharing the budget does the same.
     """
 
     __slots__ = (
         "_bucket_width",
-        "_calls",
         "_clock",
         "_counter",
+        "_counts",
         "_current",
         "_filed",
         "_lock",
         "_peeks",
-        "_retries",
         "_slot",
-        "_total_calls",
-        "_total_retries",
-        "_total_troubled",
-        "_troubled",
+        "_totals",
         "min_per_second",
         "ratio",
         "window",
@@ -77,7 +85,7 @@ class RetryBudget:
         self,
         ratio: float = 0.2,
         *,
-        min_per_second: float = 1.0,
+        min_per_second: float = 2.0,
         window: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -87,9 +95,7 @@ class RetryBudget:
                     f"RetryBudget({name}=...) must be a number >= 0, got {value!r}"
                 )
         if isinstance(window, bool) or not isinstance(window, int | float) or not window > 0:
-            raise ConfigurationError(
-                f"RetryBudget(window=...) must be seconds > 0, got {window!r}"
-            )
+            raise ConfigurationError(f"RetryBudget(window=...) must be seconds > 0, got {window!r}")
         if math.isinf(window):
             raise ConfigurationError("RetryBudget(window=...) must be finite")
         self.ratio = float(ratio)
@@ -98,47 +104,47 @@ class RetryBudget:
         self._clock = clock
         self._lock = threading.Lock()
         # A ring of buckets, each covering window/10 seconds: counts age out a bucket at
-        # a time, which keeps every operation O(1) whatever the traffic.
+        # a time, which keeps every operation O(1) whatever the traffic. Each bucket holds
+        # one count per kind (see _CALLS ... _TROUBLED); ``_totals`` sums the window.
         self._bucket_width = self.window / self._BUCKETS
-        self._calls = [0] * self._BUCKETS
-        self._retries = [0] * self._BUCKETS
-        self._total_calls = 0
+        self._counts = [[0] * _KINDS for _ in range(self._BUCKETS)]
+        self._totals = [0] * _KINDS
         # Calls are counted by an atomic counter and filed into buckets later (see
         # record_call); reading the counter advances it, so reads are counted and undone.
         self._counter = itertools.count()
         self._peeks = 0
         self._filed = 0
-        self._total_retries = 0
-        # Calls that needed a retry and have not (yet) succeeded: they weigh the floor.
-        self._troubled = [0] * self._BUCKETS
-        self._total_troubled = 0
         self._current = math.floor(clock() / self._bucket_width)
         self._slot = self._current % self._BUCKETS
 
-    def _advance(self, now: float) -> int:
+    def _advance(self, now: float) -> list[int]:
         """Bring the counts up to ``now`` (under the lock): file the calls counted since the
         last time into the current bucket, expire buckets that left the window, and return
-        the current bucket's slot."""
+        the current bucket."""
         counted = next(self._counter) - self._peeks
         self._peeks += 1
         if counted > self._filed:
-            self._calls[self._slot] += counted - self._filed
-            self._total_calls += counted - self._filed
+            self._counts[self._slot][_CALLS] += counted - self._filed
+            self._totals[_CALLS] += counted - self._filed
             self._filed = counted
         index = math.floor(now / self._bucket_width)
         passed = index - self._current
         if passed > 0:
+            totals = self._totals
             for step in range(1, min(passed, self._BUCKETS) + 1):
-                slot = (self._current + step) % self._BUCKETS
-                self._total_calls -= self._calls[slot]
-                self._total_retries -= self._retries[slot]
-                self._total_troubled -= self._troubled[slot]
-                self._calls[slot] = 0
-                self._retries[slot] = 0
-                self._troubled[slot] = 0
+                bucket = self._counts[(self._current + step) % self._BUCKETS]
+                for kind in range(_KINDS):
+                    totals[kind] -= bucket[kind]
+                    bucket[kind] = 0
             self._current = index
             self._slot = index % self._BUCKETS
-        return self._slot
+        return self._counts[self._slot]
+
+    def _add(self, bucket: list[int], kind: int, amount: int) -> None:
+        # A count taken back may belong to an older bucket than the current one; a bucket
+        # going negative is fine because only the totals are compared, clamped at zero.
+        bucket[kind] += amount
+        self._totals[kind] = max(0, self._totals[kind] + amount)
 
     def record_call(self) -> None:
         """Count one call (its first attempt); each call earns ``ratio`` retries."""
@@ -150,39 +156,67 @@ class RetryBudget:
                 self._advance(self._clock())
         next(self._counter)
 
-    def try_spend(self, *, first: bool = False) -> bool:
+    def try_spend(self, *, troubled: bool = False) -> bool:
         """Take one retry from the budget; ``False`` (and nothing taken) when none is left.
 
-        ``first`` marks a call's first retry: from then on the call counts as troubled (it
-        weighs down the floor) until a retry of it succeeds and is refunded.
+        ``troubled`` says the call already had a retry fail (it was reported through
+        :meth:`waste`). A call refused here fails for good, so it weighs the floor down
+        from now on.
         """
         with self._lock:
-            slot = self._advance(self._clock())
-            if first:
-                self._troubled[slot] += 1
-                self._total_troubled += 1
-            if self._total_retries + 1 > self._allowance():
+            bucket = self._advance(self._clock())
+            if self._charged(pending_extra=1) > self._allowance():
+                if not troubled:
+                    self._add(bucket, _TROUBLED, 1)
                 return False
-            self._retries[slot] += 1
-            self._total_retries += 1
+            self._add(bucket, _SPENT, 1)
+            if not troubled:
+                self._add(bucket, _HOPEFUL, 1)
             return True
 
-    def refund(self) -> None:
-        """Give back one spent retry because it succeeded (see the module's docstring)."""
+    def refund(self, *, troubled: bool = False) -> None:
+        """A spent retry succeeded: give it back (see the module's docstring).
+
+        ``troubled`` says an earlier retry of the same call failed: the call recovered, so
+        it no longer weighs the floor down.
+        """
         with self._lock:
-            slot = self._advance(self._clock())
-            # The retry may have been counted in an older bucket; a slot going negative is
-            # fine because only the total is compared, and it is clamped at zero.
-            self._retries[slot] -= 1
-            self._total_retries = max(0, self._total_retries - 1)
-            # The call recovered: it no longer weighs the floor down.
-            self._troubled[slot] -= 1
-            self._total_troubled = max(0, self._total_troubled - 1)
+            bucket = self._advance(self._clock())
+            self._add(bucket, _SPENT, -1)
+            self._add(bucket, _REFUNDED, 1)
+            self._add(bucket, _TROUBLED if troubled else _HOPEFUL, -1)
+
+    def waste(self, *, first: bool = False) -> None:
+        """A spent retry failed: it stays charged, now for certain.
+
+        ``first`` says it is the call's first failed retry: the call is now troubled and
+        weighs the floor down until a retry of it succeeds.
+        """
+        with self._lock:
+            bucket = self._advance(self._clock())
+            self._add(bucket, _WASTED, 1)
+            if first:
+                self._add(bucket, _HOPEFUL, -1)
+                self._add(bucket, _TROUBLED, 1)
+
+    def _failing(self) -> float:
+        """The share of the window's settled retries that failed, with one imaginary
+        failure, so a budget that has seen nothing settle expects the worst."""
+        wasted = self._totals[_WASTED]
+        return (wasted + 1) / (wasted + self._totals[_REFUNDED] + 1)
+
+    def _charged(self, pending_extra: int = 0) -> float:
+        wasted = self._totals[_WASTED]
+        pending = max(0, self._totals[_SPENT] - wasted) + pending_extra
+        return wasted + pending * self._failing()
 
     def _allowance(self) -> float:
-        calls = self._total_calls
-        # One imaginary healthy call keeps a quiet client's first failure retryable.
-        health = min(1.0, max(0.0, (calls - self._total_troubled + 1) / (calls + 1)))
+        totals = self._totals
+        calls = totals[_CALLS]
+        # A call waiting on its first retry is troubled as likely as retries fail. One
+        # imaginary healthy call keeps a quiet client's first failure retryable.
+        troubled = totals[_TROUBLED] + max(0, totals[_HOPEFUL]) * self._failing()
+        health = min(1.0, max(0.0, (calls - troubled + 1) / (calls + 1)))
         return self.ratio * calls + self.min_per_second * self.window * health
 
     @property
@@ -190,10 +224,17 @@ class RetryBudget:
         """Retries that may still be spent now (fractional: a call earns ``ratio`` of one)."""
         with self._lock:
             self._advance(self._clock())
-            return max(0.0, self._allowance() - self._total_retries)
+            return max(0.0, self._allowance() - self._charged())
 
     def __repr__(self) -> str:
         return (
             f"RetryBudget(ratio={self.ratio}, min_per_second={self.min_per_second}, "
             f"window={self.window})"
         )
+
+
+# What each bucket counts: calls made; retries spent and not refunded (in flight or
+# wasted); retries that failed; retries that succeeded; calls troubled (a retry failed or
+# was refused, and none has succeeded since); calls whose first retry is in flight.
+_CALLS, _SPENT, _WASTED, _REFUNDED, _TROUBLED, _HOPEFUL = range(6)
+_KINDS = 6

@@ -172,6 +172,7 @@ class _Call:
         "_original_extensions",
         "_settings",
         "_start",
+        "_troubled",
         "_url",
         "policy",
         "request",
@@ -207,6 +208,8 @@ class _Call:
         self._history: list[Attempt] = []
         self._url: str | None = None
         self._keyed = False
+        # A retry of this call failed (and none has succeeded): see RetryBudget.waste.
+        self._troubled = False
         if policy is not None and request.method not in policy.methods:
             header = policy.idempotency_header
             if header in request.headers:
@@ -271,9 +274,10 @@ class _Call:
             # The hot path: nothing to retry, so no parsing and no decision object.
             if len(self._history) > 1 and self._settings.budget is not None:
                 # The retry worked: it replaced a failure instead of adding load.
-                self._settings.budget.refund()
+                self._settings.budget.refund(troubled=self._troubled)
             self._attach(response)
             return None
+        self._retry_failed()
         decision = decide(
             policy,
             method=self.request.method,
@@ -294,6 +298,7 @@ class _Call:
         (chained to ``error``)."""
         now = self._settings.clock()
         self._record(now, None, error)
+        self._retry_failed()
         if (
             self._deadline_at is not None
             and isinstance(error, httpx2.TimeoutException)
@@ -337,7 +342,7 @@ class _Call:
         settings = self._settings
         if decision.retry:
             if settings.budget is not None and not settings.budget.try_spend(
-                first=len(self._history) == 1
+                troubled=self._troubled
             ):
                 message = (
                     f"retry budget exhausted after {decision.reason}: too many calls of this "
@@ -403,13 +408,17 @@ class _Call:
 
     # -- bookkeeping ----------------------------------------------------------------------
 
+    def _retry_failed(self) -> None:
+        """Tell the budget that the attempt just recorded, if it was a retry, was wasted."""
+        if len(self._history) > 1 and self._settings.budget is not None:
+            self._settings.budget.waste(first=not self._troubled)
+            self._troubled = True
+
     def _record(self, now: float, status: int | None, error: Exception | None) -> None:
         start = self._attempt_start
         number = len(self._history) + 1
         text = None if error is None else f"{type(error).__name__}: {redact_text(str(error))}"
-        self._history.append(
-            Attempt(number, status, text, start - self._start, now - start, None)
-        )
+        self._history.append(Attempt(number, status, text, start - self._start, now - start, None))
         if self._settings.report_attempts:
             emit(
                 self._settings.hooks,
@@ -583,9 +592,7 @@ class _Shell(Generic[_T]):
         report_attempts: bool = True,
     ) -> None:
         self.transport: _T = inner_or_default(self, transport)
-        self._settings = _Settings(
-            retry, budget, hooks, rand, clock, wall_clock, report_attempts
-        )
+        self._settings = _Settings(retry, budget, hooks, rand, clock, wall_clock, report_attempts)
 
     @property
     def budget(self) -> RetryBudget | None:

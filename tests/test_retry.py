@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -99,6 +100,10 @@ def test_collections_are_normalised() -> None:
         ({"statuses": [700]}, "statuses"),
         ({"methods": "GET"}, "methods"),
         ({"idempotency_header": ""}, "idempotency_header"),
+        ({"idempotency_header": "bad header"}, r"idempotency_header.*no spaces"),
+        ({"initial_wait": float("inf")}, r"initial_wait=\.\.\.\) must be finite"),
+        ({"factor": float("inf")}, r"factor=\.\.\.\) must be finite"),
+        ({"deadline": float("inf")}, r"deadline=\.\.\.\) must be > 0 seconds and finite"),
         ({"statuses": 503}, r"statuses=\.\.\.\) wants a collection such as \{503\}"),
         ({"statuses": [200]}, r"holds 200: only error statuses"),
         ({"methods": None}, r"methods=\.\.\.\) wants a collection"),
@@ -110,6 +115,12 @@ def test_collections_are_normalised() -> None:
 def test_bad_configuration_is_refused_early(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(tether.ConfigurationError, match=message):
         Retry(**kwargs)
+
+
+def test_no_cap_and_a_late_retry_do_not_overflow() -> None:
+    policy = Retry(attempts=2000, max_wait=float("inf"), jitter=False)
+    assert policy.backoff(3, random.random) == 2.0
+    assert policy.backoff(1500, random.random) == float("inf")
 
 
 def test_testing_switches_take_only_booleans() -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import threading
 import time
 from base64 import b64encode
@@ -29,6 +28,7 @@ from tether._errors import (
     TokenError,
     error_for_response,
 )
+from tether._headers import HEADER_NAME
 from tether._json import parse_json
 from tether._options import EXTENSION_KEY
 from tether._redact import REDACTED, add_sensitive_names, redact_url
@@ -63,8 +63,6 @@ def _secret(value: object, what: str) -> str:
     return value
 
 
-_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-"""An HTTP field name (RFC 9110 ``token``)."""
 
 
 class APIKeyAuth(httpx2.Auth):
@@ -96,7 +94,7 @@ class APIKeyAuth(httpx2.Auth):
             raise ConfigurationError(
                 f"APIKeyAuth name must name a header or query parameter, got {name!r}"
             )
-        if location == "header" and not _HEADER_NAME.fullmatch(name):
+        if location == "header" and not HEADER_NAME.fullmatch(name):
             raise ConfigurationError(
                 f"APIKeyAuth name {name!r} is not a valid header name (letters, digits and "
                 "-_. only, no spaces or ':'), such as 'X-API-Key'"

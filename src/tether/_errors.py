@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx2
 
 from tether._headers import parse_retry_after
 from tether._redact import redact_text, redact_url
+
+if TYPE_CHECKING:
+    from tether._retry import Attempt
 
 __all__ = [
     "APIError",
@@ -99,6 +102,9 @@ class APIError(TetherError, httpx2.HTTPStatusError):
     """The response body parsed as JSON, or ``None`` when it is not JSON."""
     request_id: str | None
     """The server's request id (``x-request-id``, ``request-id`` ...), when it sent one."""
+    attempts: tuple[Attempt, ...]
+    """The call's attempt history, this response's attempt last (empty when the response
+    did not come through tether's retry layer); as ``tether.attempts_of(error)``."""
 
     def __init__(self, response: httpx2.Response) -> None:
         request = response.request
@@ -109,6 +115,8 @@ class APIError(TetherError, httpx2.HTTPStatusError):
         self.body_excerpt = excerpt(content)
         self.body = _json_or_none(content)
         self.request_id = _request_id(response.headers)
+        history = response.extensions.get(ATTEMPTS_EXTENSION, ())
+        self.attempts = history if isinstance(history, tuple) else ()
         super().__init__(self._message(response), request=request, response=response)
 
     def _message(self, response: httpx2.Response) -> str:

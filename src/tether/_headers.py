@@ -30,6 +30,7 @@ from email.utils import parsedate_to_datetime
 from typing import Final
 
 __all__ = [
+    "HEADER_NAME",
     "QuotaFields",
     "RateLimitItem",
     "RateLimitPolicyItem",
@@ -41,6 +42,9 @@ __all__ = [
     "ratelimit_wait",
     "server_wait",
 ]
+
+HEADER_NAME: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""An HTTP field name (RFC 9110 ``token``): what a header name given by a user must match."""
 
 # Epoch values below this are taken for delays (see the module documentation).
 _EPOCH_FLOOR: Final = 1_000_000_000

@@ -35,7 +35,7 @@ from typing import Any, Final, Literal, NamedTuple
 import httpx2
 
 from tether._errors import ConfigurationError
-from tether._headers import server_wait
+from tether._headers import HEADER_NAME, server_wait
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -104,11 +104,15 @@ def _as_positive_int(name: str, value: object) -> int:
     return value
 
 
-def _as_non_negative(name: str, value: object, *, minimum: float = 0.0) -> float:
+def _as_non_negative(
+    name: str, value: object, *, minimum: float = 0.0, finite: bool = False
+) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
         raise ConfigurationError(f"Retry({name}=...) must be a number of seconds, got {value!r}")
     if value < minimum:
         raise ConfigurationError(f"Retry({name}=...) must be >= {minimum:g}, got {value!r}")
+    if finite and math.isinf(value):
+        raise ConfigurationError(f"Retry({name}=...) must be finite, got {value!r}")
     return float(value)
 
 
@@ -154,23 +158,26 @@ class Retry:
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         set_(self, "attempts", _as_positive_int("attempts", self.attempts))
-        set_(self, "initial_wait", _as_non_negative("initial_wait", self.initial_wait))
-        set_(self, "factor", _as_non_negative("factor", self.factor, minimum=1.0))
+        initial_wait = _as_non_negative("initial_wait", self.initial_wait, finite=True)
+        set_(self, "initial_wait", initial_wait)
+        set_(self, "factor", _as_non_negative("factor", self.factor, minimum=1.0, finite=True))
         set_(self, "max_wait", _as_non_negative("max_wait", self.max_wait))
         set_(self, "max_retry_after", _as_non_negative("max_retry_after", self.max_retry_after))
         if self.deadline is not None:
             deadline = _as_non_negative("deadline", self.deadline)
-            if deadline == 0:
+            if deadline == 0 or math.isinf(deadline):
                 raise ConfigurationError(
-                    "Retry(deadline=...) must be > 0 seconds, or None for none"
+                    f"Retry(deadline=...) must be > 0 seconds and finite, or None for none; "
+                    f"got {self.deadline!r}"
                 )
             set_(self, "deadline", deadline)
         set_(self, "statuses", _status_set(self.statuses))
         set_(self, "methods", _method_set(self.methods))
-        if not isinstance(self.idempotency_header, str) or not self.idempotency_header:
+        header = self.idempotency_header
+        if not isinstance(header, str) or not HEADER_NAME.fullmatch(header):
             raise ConfigurationError(
-                "Retry(idempotency_header=...) must be a header name such as "
-                f"'Idempotency-Key', got {self.idempotency_header!r}"
+                "Retry(idempotency_header=...) must be a header name (letters, digits and "
+                f"-_. only, no spaces or ':') such as 'Idempotency-Key', got {header!r}"
             )
         for name in ("jitter", "idempotency_key"):
             value = getattr(self, name)
@@ -259,7 +266,10 @@ def backoff(
     if factor > 1 and initial > 0 and exponent > math.log(max(cap, 1e-9) / initial, factor) + 1:
         ceiling = cap
     else:
-        ceiling = min(cap, initial * factor**exponent)
+        try:
+            ceiling = min(cap, initial * factor**exponent)
+        except OverflowError:  # no cap (max_wait=inf) and a very late retry
+            ceiling = cap
     return ceiling * rand() if rand is not None else ceiling
 
 
@@ -298,10 +308,13 @@ class Attempt(NamedTuple):
     """Seconds chosen to wait after this attempt before the next one; ``None`` if last."""
 
     def describe(self) -> str:
-        """The attempt in words: ``#2 status 503 after 0.012s, waited 0.800s``."""
+        """The attempt in words: ``#2 status 503 after 0.012s, retry in 0.800s``.
+
+        The wait is the one chosen, which :func:`retry_testing_mode` skips; ``started``
+        on the next attempt says when it really began."""
         outcome = f"status {self.status}" if self.status is not None else self.error
         text = f"#{self.number} {outcome} after {self.elapsed:.3f}s"
-        return text if self.wait is None else f"{text}, waited {self.wait:.3f}s"
+        return text if self.wait is None else f"{text}, retry in {self.wait:.3f}s"
 
 
 Stop = Literal["done", "not_retryable", "attempts", "deadline", "retry_after"]

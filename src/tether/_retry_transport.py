@@ -551,7 +551,7 @@ def _rate_limited(
     if error.retry_after is None:
         # The wait came from a rate-limit reset field rather than Retry-After.
         error.retry_after = retry_after
-    error.attempts = history  # type: ignore[attr-defined]
+    error.attempts = history
     if len(history) > 1:
         error.add_note(_describe(history))
     return error

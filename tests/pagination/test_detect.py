@@ -149,6 +149,23 @@ def test_the_suggestion_starts_with_the_style_the_request_uses() -> None:
     assert "e.g. tether.PageNumber('page', 'per_page'), tether.OffsetLimit(" in str(pages.value)
 
 
+@pytest.mark.parametrize(
+    ("query", "suggestion"),
+    [
+        ("_limit=10", "PageNumber('_page', '_limit'), tether.OffsetLimit('_start', '_limit')"),
+        ("limit=10", "OffsetLimit('offset', 'limit'), tether.PageNumber('page', 'limit')"),
+        ("per_page=10", "PageNumber('page', 'per_page'), tether.OffsetLimit('offset', 'limit')"),
+        ("", "PageNumber('page', 'per_page'), tether.OffsetLimit('offset', 'limit')"),
+    ],
+)
+def test_a_size_parameter_alone_suggests_its_usual_partners(query: str, suggestion: str) -> None:
+    """json-server's _limit pairs with _page or _start: a suggestion that mixes styles
+    would be refused by the very API it was made for."""
+    with pytest.raises(AmbiguousPaginationError) as caught:
+        detected(f"https://h/p?{query}", ROWS, {"X-Total-Count": "99"})
+    assert f"e.g. tether.{suggestion}," in str(caught.value)
+
+
 def test_detection_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="tether.pagination"):
         detected("https://h/p?offset=0&limit=10&api_key=s3cret", ROWS, {"X-Total-Count": "99"})

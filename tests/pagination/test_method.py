@@ -7,6 +7,7 @@ import inspect
 import httpx2
 import pytest
 
+import tether
 from tether import ConfigurationError
 from tether._pagination import AsyncPaginator, Paginator, paginate_method
 
@@ -44,9 +45,29 @@ async def test_async_method_passes_concurrency_on() -> None:
             client.paginate("/rows", concurrency=0)
 
 
+@pytest.mark.parametrize(
+    ("typo", "meant"), [("max_item", "max_items"), ("stratgy", "strategy"), ("timeot", "timeout")]
+)
+def test_a_misspelt_option_names_the_closest_real_one(typo: str, meant: str) -> None:
+    with (
+        tether.Client(base_url="https://api.example") as client,
+        pytest.raises(ConfigurationError, match=f"{typo}'; did you mean '{meant}'"),
+    ):
+        client.paginate("/rows", **{typo: 1})
+
+
 def test_signature_and_doc_are_the_paginators() -> None:
     method = inspect.signature(SyncClient.paginate)
     assert list(method.parameters)[:2] == ["self", "url"]
     assert list(method.parameters)[1:] == list(inspect.signature(Paginator).parameters)[1:]
     assert "concurrency" in inspect.signature(AsyncClient.paginate).parameters
     assert SyncClient.paginate.__doc__ == "Every row."
+
+
+async def test_an_async_paginator_used_as_a_sync_one_says_how_to_iterate_it() -> None:
+    async with tether.AsyncClient(base_url="https://api.example") as client:
+        pager = client.paginate("/rows")
+        with pytest.raises(TypeError, match="use 'async for item in"):
+            list(pager)
+        with pytest.raises(TypeError, match="is not awaited"):
+            await pager

@@ -18,7 +18,7 @@ import logging
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx2
 from httpx2._types import QueryParamTypes
@@ -178,3 +178,18 @@ class AsyncPaginator(_Base[httpx2.AsyncClient]):
 
     def __aiter__(self) -> AsyncIterator[Any]:
         return self._items()
+
+    # The sync client's paginator is a plain iterator, so ``for``/``list()`` and ``await``
+    # are natural slips here; without these Python says only "not iterable".
+    def __iter__(self) -> NoReturn:
+        raise TypeError(
+            "AsyncClient.paginate() gives an async iterator: use 'async for item in "
+            "client.paginate(...)' (or 'async for page in ....pages()') inside a coroutine; "
+            "tether.Client.paginate() is the one to use from sync code"
+        )
+
+    def __await__(self) -> NoReturn:
+        raise TypeError(
+            "AsyncClient.paginate() is not awaited: iterate it with 'async for item in "
+            "client.paginate(...)', or collect it with '[item async for item in ...]'"
+        )

@@ -123,19 +123,31 @@ def _total_header(page: PageContext) -> tuple[str | None, int | None]:
     return None, None
 
 
+# The page-number and offset parameters that go with a size parameter, by the common
+# conventions (json-server's _limit goes with _page or _start), for suggestions that
+# work against the API as it is; a size parameter not listed suggests page / offset.
+_PAGE_PARTNER: Final = {"_limit": "_page", "_per_page": "_page"}
+_OFFSET_PARTNER: Final = {"_limit": "_start", "limit": "offset", "take": "skip"}
+
+
 def _how_to_choose(request: PageRequest) -> str:
-    page = _first_param(request, PAGE_PARAMS) or "page"
-    size = _first_param(request, SIZE_PARAMS) or "per_page"
-    offset = _first_param(request, OFFSET_PARAMS) or "offset"
-    limit = _first_param(request, LIMIT_PARAMS) or "limit"
+    size = _first_param(request, SIZE_PARAMS)
+    limit = _first_param(request, LIMIT_PARAMS)
+    page = _first_param(request, PAGE_PARAMS) or _PAGE_PARTNER.get(size or "", "page")
+    offset = _first_param(request, OFFSET_PARAMS) or _OFFSET_PARTNER.get(limit or "", "offset")
+    if size is None:
+        size = "_limit" if page == "_page" else "per_page"
+    if limit is None:
+        limit = "_limit" if offset == "_start" else "limit"
     numbers = f"tether.PageNumber({page!r}, {size!r})"
     offsets = f"tether.OffsetLimit({offset!r}, {limit!r})"
     # The style the request already uses comes first.
-    positional = (
-        f"{offsets}, {numbers}"
-        if _first_param(request, OFFSET_PARAMS) and not _first_param(request, PAGE_PARAMS)
-        else f"{numbers}, {offsets}"
+    has_page = _first_param(request, PAGE_PARAMS) is not None
+    offsets_first = not has_page and (
+        _first_param(request, OFFSET_PARAMS) is not None
+        or _first_param(request, LIMIT_PARAMS) in ("limit", "take", "count")
     )
+    positional = f"{offsets}, {numbers}" if offsets_first else f"{numbers}, {offsets}"
     return (
         f"pass strategy= to paginate(), e.g. {positional}, "
         "tether.Cursor('<body.path>', param='<name>'), tether.NextURL('<body.path>'), "

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 import httpx2
@@ -23,8 +24,14 @@ __all__ = ["Paginator", "check_request_options"]
 _RESERVED = frozenset({"url", "params", "method", "stream"})
 
 
-def check_request_options(request: Callable[..., Any], options: dict[str, Any]) -> None:
-    """Refuse, before any request, options the paginator sets itself or ``request`` lacks."""
+def check_request_options(
+    request: Callable[..., Any], options: dict[str, Any], own: Iterable[str] = ()
+) -> None:
+    """Refuse, before any request, options the paginator sets itself or ``request`` lacks.
+
+    ``own`` names the paginator's own arguments, so a misspelt one (``max_item``) is
+    pointed at the right name rather than at the request's options.
+    """
     clash = sorted(_RESERVED & options.keys())
     if clash:
         raise ConfigurationError(
@@ -38,14 +45,24 @@ def check_request_options(request: Callable[..., Any], options: dict[str, Any]) 
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
         return
     unknown = sorted(options.keys() - parameters.keys())
-    if unknown:
-        hint = (
-            " (concurrent pages need AsyncClient.paginate)" if "concurrency" in unknown else ""
-        )
+    if not unknown:
+        return
+    name = unknown[0]
+    if name == "concurrency":
         raise ConfigurationError(
-            f"paginate(): unknown option(s) {', '.join(unknown)}{hint}; request options are "
-            f"those of the client's request(): {', '.join(sorted(parameters))}"
+            "paginate() got concurrency=, but concurrent pages need AsyncClient.paginate; "
+            "the sync client fetches one page at a time"
         )
+    own_names = [n for n in own if n not in _RESERVED]
+    request_names = sorted(set(parameters) - _RESERVED - {"self"})
+    close = difflib.get_close_matches(name, [*own_names, *request_names], n=1)
+    hint = (
+        f"did you mean {close[0]!r}?"
+        if close
+        else f"it takes {', '.join(own_names)} and the request options "
+        f"{', '.join(request_names)}"
+    )
+    raise ConfigurationError(f"paginate() got an unexpected keyword argument {name!r}; {hint}")
 
 
 _ClientT = TypeVar("_ClientT", httpx2.Client, httpx2.AsyncClient)
@@ -69,7 +86,12 @@ class _Base(Generic[_ClientT]):
         checkpoint: Checkpoint | None = None,
         **request_options: Any,
     ) -> None:
-        check_request_options(client.request, request_options)
+        own = [
+            p.name
+            for p in inspect.signature(type(self).__init__).parameters.values()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+        ]
+        check_request_options(client.request, request_options, own)
         first = None if url is None or checkpoint is not None else PageRequest.from_url(url, params)
         self._client: _ClientT = client
         self._core = PaginationCore(

@@ -53,7 +53,7 @@ async def test_empty_body(get: Get) -> None:
     response = await get("/status/204")
     with pytest.raises(tether.JSONDecodeError, match="expected a JSON body, got none") as info:
         response.json()
-    assert "an empty body" in str(info.value)
+    assert str(info.value).endswith(", the body is empty")
     assert "content type (none)" in str(info.value)
 
 
@@ -116,3 +116,12 @@ def test_any_body_either_parses_or_raises_the_tether_error(body: bytes) -> None:
 def test_parse_json_refuses_what_is_not_a_response() -> None:
     with pytest.raises(tether.ConfigurationError, match=r"parse_json\(\) takes an httpx2.Response"):
         tether.parse_json(b'{"a": 1}')  # type: ignore[arg-type]
+
+
+def test_a_truncated_string_is_described_once() -> None:
+    response = httpx2.Response(
+        200, headers={"content-type": "application/json"}, content=b'{"title": "unfinished'
+    )
+    with pytest.raises(tether.JSONDecodeError) as info:
+        tether.parse_json(response)
+    assert "Unterminated string starting at char 10" in str(info.value)

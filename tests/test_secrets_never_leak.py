@@ -84,6 +84,10 @@ def collector() -> Iterator[Collector]:
 def _exception_texts(error: BaseException) -> list[str]:
     texts = [str(error), repr(error), *traceback.format_exception(error)]
     texts.extend(getattr(error, "__notes__", []))
+    request = getattr(error, "_request", None) or getattr(error, "request", None)
+    if isinstance(request, httpx2.Request):
+        # Users log error.request routinely: its repr and its headers' repr count too.
+        texts.extend([repr(request), repr(request.headers)])
     return texts
 
 
@@ -109,6 +113,7 @@ def _calls(url: str) -> list[tuple[Any, str, dict[str, Any]]]:
         (tether.APIKeyAuth(DEFAULT_API_KEY), "/profile", {}),
         (tether.APIKeyAuth(WRONG["api_key"]), "/profile", {}),
         (tether.APIKeyAuth(DEFAULT_API_KEY, name="key", location="query"), "/status/200", {}),
+        (tether.APIKeyAuth(DEFAULT_API_KEY, name="X-Custom-Auth"), "/status/404", {}),
         (tether.APIKeyAuth(WRONG["api_key"], name="appid", location="query"), "/status/401", {}),
         (tether.BearerAuth(DEFAULT_BEARER_TOKEN), "/profile", {}),
         (tether.BearerAuth(WRONG["bearer"]), "/profile", {}),
@@ -139,7 +144,8 @@ def test_sync_auth_modes_leak_nothing(sandbox: SandboxServer, collector: Collect
             shown.append(repr(client))
             try:
                 response = client.get(path, **kwargs)
-                shown.append(repr(response))
+                shown.extend([repr(response), repr(response.request)])
+                shown.append(repr(response.request.headers))
                 schemes.add(response.headers.get("x-authenticated-by", ""))
             except httpx2.HTTPError as error:
                 shown.extend(_exception_texts(error))
@@ -169,7 +175,8 @@ async def test_async_auth_modes_leak_nothing(sandbox: SandboxServer, collector: 
         ) as client:
             try:
                 response = await client.get(path, **kwargs)
-                shown.append(repr(response))
+                shown.extend([repr(response), repr(response.request)])
+                shown.append(repr(response.request.headers))
                 schemes.add(response.headers.get("x-authenticated-by", ""))
             except httpx2.HTTPError as error:
                 shown.extend(_exception_texts(error))

@@ -53,10 +53,10 @@ class JSONDecodeError(TetherError, json.JSONDecodeError):
         where = ""
         if response._request is not None:
             where = f" from {response.request.method} {redact_url(response.request.url)}"
-        shown = repr(self.excerpt) if self.excerpt else "an empty body"
+        body = f"body starts with {self.excerpt!r}" if self.excerpt else "the body is empty"
         message = (
             f"{reason}: status {self.status_code}{where}, "
-            f"content type {self.content_type or '(none)'}, body starts with {shown}"
+            f"content type {self.content_type or '(none)'}, {body}"
         )
         # The document itself is not kept: it may hold credentials.
         json.JSONDecodeError.__init__(self, message, "", pos)
@@ -104,7 +104,8 @@ def parse_json(
         raise JSONDecodeError("the body is not valid UTF-8 JSON", response=response) from None
     except json.JSONDecodeError as exc:
         raise JSONDecodeError(
-            f"the body is not valid JSON ({exc.msg} at char {exc.pos})",
+            # Some of json's messages end in "at" already ("Unterminated string starting at").
+            f"the body is not valid JSON ({exc.msg.removesuffix(' at')} at char {exc.pos})",
             response=response,
             pos=exc.pos,
         ) from None

@@ -24,7 +24,7 @@ from typing import Any
 import httpx2
 
 from tether._hooks import Hook, RequestFinished, emit
-from tether._redact import REDACTED, is_sensitive_header, redact_text, redact_url
+from tether._redact import REDACTED, is_sensitive_header, mask_request, redact_text, redact_url
 
 # Inlined on the hot path: with no hooks and DEBUG off a request costs one cached level
 # lookup and one class check here (see benchmarks/client_overhead.py).
@@ -114,6 +114,7 @@ class ObservingTransport(httpx2.BaseTransport):
         self._silent = not self._observer.hooks
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        mask_request(request)
         if self._silent and not _enabled_for(_DEBUG):
             response = self.inner.handle_request(request)
             if type(response) is _PLAIN:
@@ -152,6 +153,7 @@ class AsyncObservingTransport(httpx2.AsyncBaseTransport):
         self._silent = not self._observer.hooks
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        mask_request(request)
         if self._silent and not _enabled_for(_DEBUG):
             response = await self.inner.handle_async_request(request)
             if type(response) is _PLAIN:

@@ -16,6 +16,7 @@ __all__ = [
     "add_sensitive_names",
     "is_sensitive_header",
     "is_sensitive_param",
+    "mask_request",
     "redact_headers",
     "redact_text",
     "redact_url",
@@ -141,3 +142,35 @@ def redact_text(text: str) -> str:
     """Hide bearer/basic credentials and ``token=...``-style values inside free text."""
     text = _TEXT_PATTERNS[0].sub(lambda m: f"{m.group(1)} {REDACTED}", text)
     return _TEXT_PATTERNS[1].sub(lambda m: f"{m.group(1)}{REDACTED}", text)
+
+
+class _MaskedHeaders(httpx2.Headers):
+    """``httpx2.Headers`` whose repr hides every credential-carrying value, including
+    header names registered through :func:`add_sensitive_names` (httpx2 hides only
+    ``Authorization`` and ``Proxy-Authorization``)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Headers({redact_headers(self)!r})"
+
+
+class _MaskedRequest(httpx2.Request):
+    """``httpx2.Request`` whose repr shows its URL with credentials hidden."""
+
+    def __repr__(self) -> str:
+        return f"<Request({self.method!r}, {redact_url(self.url)!r})>"
+
+
+def mask_request(request: httpx2.Request) -> None:
+    """Make ``request``'s repr, and its headers' repr, hide credentials, in place.
+
+    Users log ``error.request`` and ``response.request`` routinely; swapping the class
+    changes only the reprs (same object, same data, still an ``httpx2.Request``) and costs
+    two assignments, where a redacted copy would cost a rebuild per request.
+    """
+    if type(request) is httpx2.Request:
+        request.__class__ = _MaskedRequest
+    headers = request.headers
+    if type(headers) is httpx2.Headers:
+        headers.__class__ = _MaskedHeaders

@@ -333,6 +333,14 @@ def test_bad_arguments_name_what_was_wrong(build: Callable[[], object], message:
         build()
 
 
+def test_api_key_names_default_by_location() -> None:
+    request = httpx2.Request("GET", "https://api.example/x")
+    header = next(tether.APIKeyAuth("k").auth_flow(request))
+    assert header.headers["X-API-Key"] == "k"
+    query = next(tether.APIKeyAuth("k", location="query").auth_flow(request))
+    assert query.url.params["api_key"] == "k"
+
+
 def test_api_key_query_names_may_be_any_parameter() -> None:
     auth = tether.APIKeyAuth("k", name="api key", location="query")
     request = next(auth.auth_flow(httpx2.Request("GET", "https://api.example/x")))

@@ -66,13 +66,15 @@ def _secret(value: object, what: str) -> str:
 
 
 class APIKeyAuth(httpx2.Auth):
-    """Send an API key in a header (default ``X-API-Key``) or a query parameter.
+    """Send an API key in a header (default ``X-API-Key``) or a query parameter (default
+    ``api_key``).
 
     Example::
 
         tether.APIKeyAuth("k-123")                                  # X-API-Key: k-123
         tether.APIKeyAuth("k-123", name="Api-Key")                  # another header
-        tether.APIKeyAuth("k-123", name="api_key", location="query")  # ?api_key=k-123
+        tether.APIKeyAuth("k-123", location="query")                # ?api_key=k-123
+        tether.APIKeyAuth("k-123", name="appid", location="query")  # ?appid=k-123
 
     The name is registered as sensitive, so tether redacts it in logs and errors even
     when it does not look like a credential (``appid``).
@@ -82,7 +84,7 @@ class APIKeyAuth(httpx2.Auth):
         self,
         key: str,
         *,
-        name: str = "X-API-Key",
+        name: str | None = None,
         location: Literal["header", "query"] = "header",
     ) -> None:
         self._key = _secret(key, "APIKeyAuth key")
@@ -90,6 +92,8 @@ class APIKeyAuth(httpx2.Auth):
             raise ConfigurationError(
                 f"APIKeyAuth location must be 'header' or 'query', got {location!r}"
             )
+        if name is None:
+            name = "X-API-Key" if location == "header" else "api_key"
         if not isinstance(name, str) or not name.strip():
             raise ConfigurationError(
                 f"APIKeyAuth name must name a header or query parameter, got {name!r}"
@@ -111,7 +115,7 @@ class APIKeyAuth(httpx2.Auth):
         cls,
         variable: str,
         *,
-        name: str = "X-API-Key",
+        name: str | None = None,
         location: Literal["header", "query"] = "header",
     ) -> APIKeyAuth:
         """The key from environment variable ``variable``; a clear error if it is unset."""

@@ -39,67 +39,84 @@ def test_ratelimit_accepts_what_users_type() -> None:
         ({"rates": "5 a second"}, "RateLimit(rates='5 a second'): cannot read rate '5 a second'"),
         ({"rates": 5}, "RateLimit(rates=5): a number alone is not a rate: 5 per what?"),
         ({"rates": {"5/s": 1}}, "a mapping is not a list of rates; per-route quotas go in"),
-        ({"rates": "5/s", "burst": 0}, "burst must be a whole number"),
+        ({"rates": "5/s", "burst": 0}, "RateLimit(burst=0): burst must be a whole number"),
         (
             {"rates": "5/s", "burst": 2.5},
-            "burst must be a whole number >= 1 (or None for 1), got 2.5",
+            "RateLimit(burst=2.5): burst must be a whole number >= 1 (or None for 1)",
         ),
         (
             {"rates": "5/s", "burst": "3"},
-            "burst must be a whole number >= 1 (or None for 1), got '3'",
+            "RateLimit(burst='3'): burst must be a whole number >= 1 (or None for 1)",
         ),
-        ({"rates": "5/s", "margin": "0.1"}, "margin must be a number in [0, 1)"),
-        ({"rates": "5/s", "adaptive": "no"}, "adaptive must be True or False, got 'no'"),
+        (
+            {"rates": "5/s", "margin": "0.1"},
+            "RateLimit(margin='0.1'): margin must be a number in [0, 1)",
+        ),
+        ({"rates": "5/s", "adaptive": "no"}, "RateLimit(adaptive='no'): adaptive must be True"),
         ({"rates": "5/s", "store": "/tmp/q.sqlite"}, "pass store=tether.SQLiteStore"),
         ({"rates": "5/s", "store": MemoryStore}, "pass an instance: store=MemoryStore"),
-        ({"routes": {"GET /x": 5}}, "routes['GET /x']=5: a number alone is not a rate"),
-        ({"routes": "GET /x"}, "routes='GET /x': expected a mapping of route pattern"),
-        ({"routes": ["GET /x"]}, "'GET /x' is not a tether.Route"),
-        ({"rates": "5/s", "algorithm": "leaky"}, "algorithm must be"),
+        (
+            {"routes": {"GET /x": 5}},
+            "RateLimit(routes={'GET /x': 5}): a number alone is not a rate",
+        ),
+        (
+            {"routes": "GET /x"},
+            "RateLimit(routes='GET /x'): expected a mapping of route pattern",
+        ),
+        ({"routes": ["GET /x"]}, "RateLimit(routes=...): 'GET /x' is not a tether.Route"),
+        ({"rates": "5/s", "algorithm": "leaky"}, "RateLimit(algorithm='leaky'): algorithm"),
         ({"rates": "5/s", "algorithm": "sliding_window", "burst": 2}, "'gcra' only"),
-        ({"rates": "5/s", "scope": "planet"}, "scope must be"),
-        ({"rates": "5/s", "margin": 1.0}, "margin must be"),
-        ({"adaptive": False}, "limits nothing"),
-        ({"routes": {"search/*": "1/s"}}, "must be a path glob"),
+        ({"rates": "5/s", "scope": "planet"}, "RateLimit(scope='planet'): scope must be"),
+        ({"rates": "5/s", "margin": 1.0}, "RateLimit(margin=1.0): margin must be"),
+        ({"adaptive": False}, "RateLimit(adaptive=False) with no rates or routes limits"),
+        (
+            {"routes": {"search/*": "1/s"}},
+            "RateLimit(routes={'search/*': ...}): a route pattern must be a path glob",
+        ),
     ],
 )
 def test_bad_configuration_fails_early_and_says_what_to_do(
     kwargs: dict[str, object], message: str
 ) -> None:
-    with pytest.raises((TypeError, ValueError), match=re.escape(message)):
+    with pytest.raises(tether.ConfigurationError, match=re.escape(message)):
         RateLimit(**kwargs)  # type: ignore[arg-type]
 
 
 def test_a_limiter_refuses_a_store_that_is_not_one() -> None:
     with pytest.raises(
-        TypeError, match=r"store='q.sqlite' .* store=tether.SQLiteStore\('q.sqlite'\)"
+        tether.ConfigurationError,
+        match=r"RateLimiter\(store='q.sqlite'\): .* store=tether.SQLiteStore\('q.sqlite'\)",
     ):
         RateLimiter("5/s", store="q.sqlite")  # type: ignore[arg-type]
 
 
 def test_a_bare_number_asks_for_a_unit_wherever_rates_are_given() -> None:
-    with pytest.raises(TypeError, match=r"RateLimiter\(config=5\): .* such as '5/s'"):
+    with pytest.raises(
+        tether.ConfigurationError, match=r"RateLimiter\(config=5\): .* such as '5/s'"
+    ):
         RateLimiter(5)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"rate_limit=2.5: .* '5/2s' \(2.5 per second\)"):
+    with pytest.raises(
+        tether.ConfigurationError, match=r"rate_limit=2.5: .* '5/2s' \(2.5 per second\)"
+    ):
         tether.RateLimitTransport(rate_limit=2.5)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"cost": 0}, "cost must be a whole number >= 1"),
-        ({"cost": -1}, "cost must be a whole number >= 1"),
-        ({"max_wait": -1}, "max_wait must be a number of seconds >= 0"),
+        ({"cost": 0}, r"\(cost=0\): cost must be a whole number >= 1"),
+        ({"cost": -1}, r"\(cost=-1\): cost must be a whole number >= 1"),
+        ({"max_wait": -1}, r"acquire\(max_wait=-1\): max_wait must be a number of seconds"),
     ],
 )
 def test_acquire_refuses_arguments_that_would_corrupt_the_state(
     kwargs: dict[str, Any], message: str
 ) -> None:
     limiter = RateLimiter("5/s")
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(tether.ConfigurationError, match=message):
         limiter.acquire("k", **kwargs)
     if "cost" in kwargs:
-        with pytest.raises(ValueError, match=message):
+        with pytest.raises(tether.ConfigurationError, match=message):
             limiter.try_acquire("k", cost=kwargs["cost"])
     # Nothing was spent by the refused calls.
     assert limiter.try_acquire("k")

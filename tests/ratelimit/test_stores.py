@@ -145,8 +145,8 @@ def test_sqlite_store_in_a_missing_folder_says_which_and_what_to_do(tmp_path: Pa
 @pytest.mark.parametrize(
     ("client", "message"),
     [
-        (42, r"RedisStore\(42\): expected a Redis URL such as 'redis://localhost:6379/0'"),
-        ("localhost:6379", r"RedisStore\('localhost:6379'\): Redis URL must specify"),
+        (42, r"RedisStore\(client=42\): expected a Redis URL such as 'redis://localhost:6379/0'"),
+        ("localhost:6379", r"RedisStore\(client='localhost:6379'\): Redis URL must specify"),
     ],
 )
 def test_redis_store_refuses_what_is_neither_a_url_nor_a_client(

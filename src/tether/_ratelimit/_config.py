@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal
 
-from tether._ratelimit._rate import Rate, RatesLike, parse_rates_argument
+from tether._errors import ConfigurationError
+from tether._ratelimit._errors import ConfigurationTypeError
+from tether._ratelimit._rate import Rate, RatesLike, parse_rates, parse_rates_argument
 from tether._ratelimit._stores import Store
 
 __all__ = ["RateLimit", "Route", "check_store"]
 
-_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"})
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,22 +31,41 @@ class Route:
     rates: tuple[Rate, ...]
     method: str | None = None
 
+    def __post_init__(self) -> None:
+        pattern, rates, method = self.pattern, self.rates, self.method
+        if not isinstance(pattern, str) or not (pattern.startswith("/") or pattern == "*"):
+            error = ConfigurationError if isinstance(pattern, str) else ConfigurationTypeError
+            raise error(
+                f"Route(pattern={pattern!r}): expected a path glob such as '/search/*' (the "
+                "method goes in method=); Route.parse('GET /search/*', '1/s') reads both "
+                "from one string"
+            )
+        if method is not None and method not in _METHODS:
+            raise ConfigurationError(
+                f"Route(method={method!r}): expected None (every method) or one of "
+                f"{', '.join(_METHODS)}, in capitals"
+            )
+        if (
+            not isinstance(rates, tuple)
+            or not rates
+            or not all(isinstance(rate, Rate) for rate in rates)
+        ):
+            raise ConfigurationTypeError(
+                f"Route(rates={rates!r}): expected a non-empty tuple of tether.Rate; "
+                "Route.parse('/search/*', '1/s') reads rates written as text"
+            )
+        # The limiter paces by the first rate, so keep them in parse_rates' order.
+        object.__setattr__(self, "rates", parse_rates(rates))
+
     @classmethod
     def parse(cls, pattern: str, rates: RatesLike) -> Route:
-        """Build a route from ``"[METHOD ]/path-glob"`` and its rates."""
-        if not isinstance(pattern, str):
-            raise TypeError(f"route pattern {pattern!r} must be a string such as 'GET /search*'")
-        text = pattern.strip()
-        method: str | None = None
-        head, _, rest = text.partition(" ")
-        if rest and head.upper() in _METHODS:
-            method, text = head.upper(), rest.strip()
-        if not text.startswith("/") and text != "*":
-            raise ValueError(
-                f"route pattern {pattern!r} must be a path glob such as '/search/*', "
-                "optionally after a method: 'GET /posts*'"
-            )
-        return cls(text, parse_rates_argument(f"routes[{pattern!r}]", rates), method)
+        """Build a route from ``"[METHOD ]/path-glob"`` and its rates.
+
+        Raises :class:`tether.ConfigurationError` when the pattern or the rates are not
+        valid.
+        """
+        method, path = _split_pattern(pattern, f"Route.parse(pattern={pattern!r})")
+        return cls(path, parse_rates_argument("rates", rates, owner="Route.parse"), method)
 
     def matches(self, method: str, path: str) -> bool:
         """True when a request with this method and path falls under the route."""
@@ -87,6 +108,10 @@ class RateLimit:
         adaptive: Read rate-limit headers and 429s, slow down before the server refuses.
         margin: Share of a server's quota the adaptive pace leaves unused as a safety
             margin (and allows as a burst instead).
+
+    Raises:
+        tether.ConfigurationError: A setting is invalid; the message names it and says
+            what to write instead.
     """
 
     rates: tuple[Rate, ...]
@@ -114,35 +139,45 @@ class RateLimit:
         if burst is not None and (
             isinstance(burst, bool) or not isinstance(burst, int) or burst < 1
         ):
-            raise ValueError(
-                f"burst must be a whole number >= 1 (or None for 1), got {burst!r}: it counts "
-                "the requests that may go back to back"
+            raise ConfigurationError(
+                f"RateLimit(burst={burst!r}): burst must be a whole number >= 1 (or None "
+                "for 1): it counts the requests that may go back to back"
             )
         if algorithm not in ("gcra", "sliding_window"):
-            raise ValueError(f"algorithm must be 'gcra' or 'sliding_window', got {algorithm!r}")
+            raise ConfigurationError(
+                f"RateLimit(algorithm={algorithm!r}): algorithm must be 'gcra' (even pacing) "
+                "or 'sliding_window' (at most N in any window)"
+            )
         if algorithm == "sliding_window" and burst is not None:
-            raise ValueError(
-                "burst applies to algorithm='gcra' only: a sliding window already admits "
-                "its full count at once"
+            raise ConfigurationError(
+                f"RateLimit(burst={burst!r}): burst applies to algorithm='gcra' only: a "
+                "sliding window already admits its full count at once; leave burst out"
             )
         if scope not in ("host", "global"):
-            raise ValueError(f"scope must be 'host' or 'global', got {scope!r}")
+            raise ConfigurationError(
+                f"RateLimit(scope={scope!r}): scope must be 'host' (a quota per host) or "
+                "'global' (one quota for every host)"
+            )
         if (
             isinstance(margin, bool)
             or not isinstance(margin, int | float)
             or not 0.0 <= margin < 1.0
         ):
-            raise ValueError(
-                f"margin must be a number in [0, 1) such as 0.05 (a share of the server's "
-                f"quota), got {margin!r}"
+            raise ConfigurationError(
+                f"RateLimit(margin={margin!r}): margin must be a number in [0, 1) such as "
+                "0.05 (a share of the server's quota)"
             )
         if not isinstance(adaptive, bool):
-            raise TypeError(f"adaptive must be True or False, got {adaptive!r}")
-        check_store(store)
+            raise ConfigurationTypeError(
+                f"RateLimit(adaptive={adaptive!r}): adaptive must be True or False"
+            )
+        check_store(store, owner="RateLimit")
         route_list = _routes(routes)
         if not parsed and not route_list and not adaptive:
-            raise ValueError(
-                "this RateLimit limits nothing: give rates, routes, or leave adaptive=True"
+            raise ConfigurationError(
+                "RateLimit(adaptive=False) with no rates or routes limits nothing: give "
+                "rates, routes, or leave adaptive=True (or pass rate_limit=False to a "
+                "client for no rate limiting)"
             )
         for name, value in (
             ("rates", parsed),
@@ -168,7 +203,7 @@ class RateLimit:
         return "; ".join(parts)
 
 
-def check_store(store: object) -> None:
+def check_store(store: object, *, owner: str) -> None:
     """Refuse a ``store=`` that is not a store instance, saying what to pass instead."""
     if store is None or (isinstance(store, Store) and not isinstance(store, type)):
         return
@@ -178,22 +213,61 @@ def check_store(store: object) -> None:
         hint = f"for a file shared by processes pass store=tether.SQLiteStore({store!r})"
     else:
         hint = "pass a tether.MemoryStore(), SQLiteStore(path) or RedisStore(url)"
-    raise TypeError(f"store={store!r} is not a limiter store; {hint}")
+    raise ConfigurationTypeError(f"{owner}(store={store!r}): not a limiter store; {hint}")
+
+
+def _split_pattern(pattern: object, where: str) -> tuple[str | None, str]:
+    """The method (``None``: any) and the path glob of ``"[METHOD ]/path-glob"``."""
+    if not isinstance(pattern, str):
+        raise ConfigurationTypeError(
+            f"{where}: a route pattern is a string such as 'GET /search*', got "
+            f"{type(pattern).__name__}"
+        )
+    text = pattern.strip()
+    method: str | None = None
+    parts = text.split(None, 1)
+    if len(parts) == 2 and not parts[0].startswith(("/", "*")):
+        head, text = parts[0], parts[1].strip()
+        if head.upper() not in _METHODS:
+            raise ConfigurationError(
+                f"{where}: {head!r} is not an HTTP method; use one of "
+                f"{', '.join(_METHODS)}, or leave the method out to match every method"
+            )
+        method = head.upper()
+    elif text.upper() in _METHODS:
+        raise ConfigurationError(
+            f"{where}: the pattern has a method but no path; write '{text.upper()} /*' "
+            f"for every {text.upper()} request"
+        )
+    if not text.startswith("/") and text != "*":
+        raise ConfigurationError(
+            f"{where}: a route pattern must be a path glob such as '/search/*', "
+            "optionally after a method: 'GET /posts*'"
+        )
+    return method, text
 
 
 def _routes(routes: Mapping[str, RatesLike] | Iterable[Route]) -> tuple[Route, ...]:
     if isinstance(routes, Mapping):
-        return tuple(Route.parse(pattern, rates) for pattern, rates in routes.items())
+        parsed: list[Route] = []
+        for pattern, rates in routes.items():
+            method, path = _split_pattern(pattern, f"RateLimit(routes={{{pattern!r}: ...}})")
+            try:
+                route_rates = parse_rates(rates)
+            except ConfigurationError as exc:
+                raise type(exc)(f"RateLimit(routes={{{pattern!r}: {rates!r}}}): {exc}") from None
+            parsed.append(Route(path, route_rates, method))
+        return tuple(parsed)
     if isinstance(routes, str) or not isinstance(routes, Iterable):
-        raise TypeError(
-            f"routes={routes!r}: expected a mapping of route pattern to rates, such as "
-            "{'GET /search*': '1/s'}"
+        raise ConfigurationTypeError(
+            f"RateLimit(routes={routes!r}): expected a mapping of route pattern to rates, "
+            "such as {'GET /search*': '1/s'}"
         )
     route_list = tuple(routes)
     for route in route_list:
         if not isinstance(route, Route):
-            raise TypeError(
-                f"routes: {route!r} is not a tether.Route; give routes as a mapping of "
-                "pattern to rates, such as {'GET /search*': '1/s'}"
+            raise ConfigurationTypeError(
+                f"RateLimit(routes=...): {route!r} is not a tether.Route; give routes as a "
+                "mapping of pattern to rates, such as {'GET /search*': '1/s'}"
             )
     return route_list

@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tether._errors import ConfigurationError
+
 __all__ = ["GcraLimit"]
 
 
@@ -46,9 +48,10 @@ class GcraLimit:
     def check_cost(self, cost: int) -> None:
         """Refuse a cost that could never conform, rather than waiting forever."""
         if cost > self.burst:
-            raise ValueError(
-                f"a request of cost {cost} can never pass a limit with burst {self.burst}; "
-                "raise the burst or lower the cost"
+            raise ConfigurationError(
+                f"cost={cost}: a request of cost {cost} can never pass a limit with burst "
+                f"{self.burst}; lower the cost or raise the burst (RateLimit(burst=...), or "
+                "the count of a longer rate)"
             )
 
     def earliest(self, state: Sequence[float], cost: int) -> float:

@@ -11,6 +11,7 @@ otherwise simply left unused, which can only make the pace slower, never faster.
 from __future__ import annotations
 
 import functools
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -19,12 +20,14 @@ from dataclasses import dataclass
 import anyio
 import anyio.to_thread
 
+from tether._errors import ConfigurationError
 from tether._ratelimit._adaptive import AdaptiveState, Adjustment, read_feedback
 from tether._ratelimit._config import RateLimit, Route, check_store
 from tether._ratelimit._core import Limit, Slot, slot_id
+from tether._ratelimit._errors import ConfigurationTypeError
 from tether._ratelimit._gcra import GcraLimit
 from tether._ratelimit._rate import Rate, RatesLike, parse_rates_argument
-from tether._ratelimit._stores import Grant, MemoryStore, Store
+from tether._ratelimit._stores import Grant, MemoryStore, Store, check_callable
 from tether._ratelimit._window import WindowLimit
 
 __all__ = ["Permit", "RateLimiter"]
@@ -65,6 +68,7 @@ class RateLimiter:
             ...
 
     ``clock``, ``wall_clock`` and ``sleep`` exist for tests (a fake clock, no sleeping).
+    Invalid arguments raise :class:`tether.ConfigurationError`.
     """
 
     def __init__(
@@ -83,7 +87,10 @@ class RateLimiter:
             if config is not None:
                 rates = parse_rates_argument("config", config, owner="RateLimiter")
             self.config = RateLimit(rates)
-        check_store(store)
+        check_store(store, owner="RateLimiter")
+        check_callable("RateLimiter", "clock", clock, default="time.monotonic")
+        check_callable("RateLimiter", "wall_clock", wall_clock, default="time.time")
+        check_callable("RateLimiter", "sleep", sleep, default="time.sleep")
         self.store: Store = store or self.config.store or MemoryStore(clock=clock)
         self._clock = clock
         self._wall_clock = wall_clock
@@ -245,7 +252,7 @@ class RateLimiter:
         Raises :class:`TimeoutError` at once (without waiting) when the wait would be
         longer than ``max_wait`` seconds.
         """
-        _check_acquire(cost, max_wait)
+        _check_acquire("acquire", key, cost, max_wait)
         plan = self._plan(key, None)
         permit = _acquired(key, max_wait, self.reserve(plan, cost=cost, max_wait=max_wait))
         self.wait(permit)
@@ -255,7 +262,7 @@ class RateLimiter:
         self, key: str = "default", *, cost: int = 1, max_wait: float | None = None
     ) -> float:
         """Async :meth:`acquire`: awaits instead of sleeping; cancellation-safe."""
-        _check_acquire(cost, max_wait)
+        _check_acquire("aacquire", key, cost, max_wait)
         plan = self._plan(key, None)
         permit = _acquired(key, max_wait, await self.areserve(plan, cost=cost, max_wait=max_wait))
         await self.await_permit(permit)
@@ -263,7 +270,7 @@ class RateLimiter:
 
     def try_acquire(self, key: str = "default", *, cost: int = 1) -> bool:
         """Spend ``cost`` now if that needs no wait at all; never blocks."""
-        _check_acquire(cost, None)
+        _check_acquire("try_acquire", key, cost, None)
         return self.reserve(self._plan(key, None), cost=cost, max_wait=0.0) is not None
 
     def wait(self, permit: Permit) -> None:
@@ -298,16 +305,26 @@ class RateLimiter:
         return f"RateLimiter({self.config}, store={self.store!r})"
 
 
-def _check_acquire(cost: object, max_wait: object) -> None:
+def _check_acquire(method: str, key: object, cost: object, max_wait: object) -> None:
     """Refuse arguments that would corrupt the state (a negative cost gives slots away)."""
+    if not isinstance(key, str):
+        raise ConfigurationTypeError(
+            f"{method}(key={key!r}): the key must be a string naming the quota, such as "
+            "'reports' (calls with the same key share one quota)"
+        )
     if isinstance(cost, bool) or not isinstance(cost, int) or cost < 1:
-        raise ValueError(f"cost must be a whole number >= 1 (requests spent), got {cost!r}")
+        raise ConfigurationError(
+            f"{method}(cost={cost!r}): cost must be a whole number >= 1 (requests spent)"
+        )
     if max_wait is not None and (
-        isinstance(max_wait, bool) or not isinstance(max_wait, int | float) or max_wait < 0
+        isinstance(max_wait, bool)
+        or not isinstance(max_wait, int | float)
+        or math.isnan(max_wait)
+        or max_wait < 0
     ):
-        raise ValueError(
-            f"max_wait must be a number of seconds >= 0, or None to wait as long as needed, "
-            f"got {max_wait!r}"
+        raise ConfigurationError(
+            f"{method}(max_wait={max_wait!r}): max_wait must be a number of seconds >= 0, "
+            "or None to wait as long as needed"
         )
 
 

@@ -6,10 +6,14 @@ fails at construction with a message naming the bad text, never at the first req
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
+
+from tether._errors import ConfigurationError
+from tether._ratelimit._errors import ConfigurationTypeError
 
 __all__ = ["Rate", "RatesLike", "parse_rate", "parse_rates", "parse_rates_argument"]
 
@@ -36,6 +40,10 @@ _RATE = re.compile(
     r"^\s*(?P<count>\d+)\s*(?:/|per\s)\s*(?P<mult>\d+(?:\.\d+)?)?\s*(?P<unit>[a-z]+)\s*$",
     re.IGNORECASE,
 )
+_FORMS = (
+    "write '<count>/<unit>' such as '5/s', '100/min', '500/h', '1000/day' or '10/2s' "
+    "(units: ms, s, min, h, day)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +60,32 @@ class Rate:
     period: float
 
     def __post_init__(self) -> None:
-        if isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1:
-            raise ValueError(f"Rate limit must be a whole number >= 1, got {self.limit!r}")
-        if not self.period > 0:
-            raise ValueError(f"Rate period must be > 0 seconds, got {self.period!r}")
+        limit, period = self.limit, self.period
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ConfigurationError(
+                f"Rate(limit={limit!r}): the limit must be a whole number >= 1 (requests per "
+                "period); for a fractional pace lengthen the period instead, such as "
+                "Rate(5, 2.0) for 2.5 a second"
+            )
+        if isinstance(period, bool) or not isinstance(period, int | float):
+            raise ConfigurationTypeError(
+                f"Rate(period={period!r}): the period must be a number of seconds, such as "
+                "Rate(100, 60.0) for 100 a minute"
+            )
+        if not math.isfinite(period) or period <= 0:
+            raise ConfigurationError(
+                f"Rate(period={period!r}): the period must be a finite number of seconds "
+                "> 0, such as Rate(100, 60.0) for 100 a minute"
+            )
+        try:
+            interval = period / limit
+        except OverflowError:
+            interval = 0.0
+        if interval <= 0:
+            raise ConfigurationError(
+                f"Rate(limit={limit!r}, period={period!r}): too many requests per period to "
+                "pace; give a smaller limit, or no rate at all for no limit"
+            )
 
     @property
     def per_second(self) -> float:
@@ -80,27 +110,35 @@ RatesLike: TypeAlias = "str | Rate | Iterable[str | Rate]"
 def parse_rate(text: str | Rate) -> Rate:
     """Parse one rate such as ``"5/s"``, ``"100/min"``, ``"500/h"``, ``"10/2s"`` or ``"3 per day"``.
 
-    Raises :class:`ValueError` naming the text and the accepted forms when it is not a rate.
+    Raises :class:`tether.ConfigurationError` (a :class:`ValueError`) naming the text and
+    the accepted forms when it is not a rate.
     """
     if isinstance(text, Rate):
         return text
     if not isinstance(text, str):
-        raise TypeError(_not_a_rate(text))
+        raise ConfigurationTypeError(_not_a_rate(text))
     match = _RATE.match(text)
-    unit = match.group("unit").lower() if match else ""
-    if match is None or unit not in _UNITS:
-        raise ValueError(
-            f"cannot read rate {text!r}: write '<count>/<unit>' such as '5/s', '100/min', "
-            "'500/h', '1000/day' or '10/2s' (units: ms, s, min, h, day)"
+    if match is None:
+        raise ConfigurationError(f"cannot read rate {text!r}: {_FORMS}")
+    unit = match.group("unit").lower()
+    if unit not in _UNITS:
+        raise ConfigurationError(
+            f"cannot read rate {text!r}: {match.group('unit')!r} is not a unit; {_FORMS}"
         )
     multiplier = float(match.group("mult")) if match.group("mult") else 1.0
     period = multiplier * _UNITS[unit]
     count = int(match.group("count"))
     if count < 1:
-        raise ValueError(f"cannot read rate {text!r}: the count must be at least 1")
-    if period <= 0:
-        raise ValueError(f"cannot read rate {text!r}: the period must be longer than zero")
+        raise ConfigurationError(
+            f"cannot read rate {text!r}: the count must be at least 1, such as '1/min'"
+        )
+    if not 0 < period < math.inf:
+        raise ConfigurationError(
+            f"cannot read rate {text!r}: the period must be a finite length above zero, "
+            "such as '10/2s'"
+        )
     return Rate(count, period)
+
 
 
 def parse_rates(rates: RatesLike) -> tuple[Rate, ...]:
@@ -117,16 +155,19 @@ def parse_rates(rates: RatesLike) -> tuple[Rate, ...]:
     elif isinstance(rates, str):
         items = [part for part in re.split(r"[,;]", rates) if part.strip()]
     elif isinstance(rates, Mapping):
-        raise TypeError(
+        raise ConfigurationTypeError(
             "a mapping is not a list of rates; per-route quotas go in "
             "RateLimit(rates, routes={'GET /search*': '1/s'})"
         )
-    elif isinstance(rates, Iterable):
+    elif isinstance(rates, Iterable) and not isinstance(rates, bytes | bytearray):
         items = list(rates)
     else:
-        raise TypeError(_not_a_rate(rates))
+        raise ConfigurationTypeError(_not_a_rate(rates))
     if not items:
-        raise ValueError("no rate given: pass at least one rate such as '5/s'")
+        raise ConfigurationError(
+            "no rate given: pass at least one rate such as '5/s', or None for no "
+            "configured rate"
+        )
     parsed = {parse_rate(item) for item in items}
     return tuple(sorted(parsed, key=lambda rate: (rate.period, rate.limit)))
 
@@ -138,9 +179,10 @@ def parse_rates_argument(
     (``rate_limit=5: ...``, or ``RateLimit(rates=5): ...`` with an ``owner``)."""
     try:
         return parse_rates(rates)
-    except (TypeError, ValueError) as exc:
+    except ConfigurationError as exc:
         given = f"{argument}={rates!r}"
         where = f"{owner}({given})" if owner else given
+        # Keep the class: a rate of the wrong type stays a TypeError too.
         raise type(exc)(f"{where}: {exc}") from None
 
 
@@ -154,6 +196,8 @@ def _not_a_rate(value: object) -> str:
             f"a number alone is not a rate: {count} per what? write it with a unit, such "
             f"as {example}, '100/min' or '500/h'"
         )
+    if isinstance(value, bytes | bytearray):
+        return f"a rate is text, not bytes: decode it first, got {value!r}"
     return (
         "expected a rate such as '5/s', a tether.Rate, or a list of them, "
         f"got {type(value).__name__} {value!r}"

@@ -18,7 +18,7 @@ from typing import Any
 from tether._errors import ConfigurationError
 from tether._ratelimit._core import Slot
 from tether._ratelimit._gcra import GcraLimit
-from tether._ratelimit._stores import Grant
+from tether._ratelimit._stores import Grant, check_callable
 
 __all__ = ["RedisStore"]
 
@@ -141,14 +141,18 @@ class RedisStore:
             try:
                 client = redis.Redis.from_url(client)
             except ValueError as exc:
-                raise ConfigurationError(f"RedisStore({client!r}): {exc}") from None
+                raise ConfigurationError(f"RedisStore(client={client!r}): {exc}") from None
         elif not callable(getattr(client, "register_script", None)):
             raise ConfigurationError(
-                f"RedisStore({client!r}): expected a Redis URL such as "
+                f"RedisStore(client={client!r}): expected a Redis URL such as "
                 "'redis://localhost:6379/0' or a redis.Redis client"
             )
         if not isinstance(prefix, str):
-            raise ConfigurationError(f"RedisStore(prefix=...): expected a string, got {prefix!r}")
+            raise ConfigurationError(
+                f"RedisStore(prefix={prefix!r}): expected a string such as 'tether:ratelimit:'"
+            )
+        if clock is not None:
+            check_callable("RedisStore", "clock", clock, default="the Redis server's clock")
         self._redis = client
         self.prefix = prefix
         self.clock = clock

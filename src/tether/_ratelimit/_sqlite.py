@@ -12,6 +12,7 @@ holds times that are simply in the past.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sqlite3
 import threading
@@ -20,7 +21,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 from tether._errors import ConfigurationError
 from tether._ratelimit._core import Slot, reserve
-from tether._ratelimit._stores import Grant, decode, encode, expiry
+from tether._ratelimit._errors import ConfigurationTypeError
+from tether._ratelimit._stores import Grant, check_callable, decode, encode, expiry
 
 __all__ = ["SQLiteStore"]
 
@@ -54,9 +56,10 @@ class SQLiteStore:
         clock: Callable[[], float] = time.time,
         timeout: float = 10.0,
     ) -> None:
-        self.path = os.fspath(path)
+        self.path = _check_path(path)
+        check_callable("SQLiteStore", "clock", clock, default="time.time")
         self.clock = clock
-        self._timeout = timeout
+        self._timeout = _check_timeout(timeout)
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
@@ -71,7 +74,7 @@ class SQLiteStore:
                 else "check that the file is a SQLite database this process may write"
             )
             raise ConfigurationError(
-                f"SQLiteStore({self.path!r}): cannot open the database ({exc}); {hint}"
+                f"SQLiteStore(path={self.path!r}): cannot open the database ({exc}); {hint}"
             ) from None
 
     def _connect(self) -> sqlite3.Connection:
@@ -158,3 +161,39 @@ class SQLiteStore:
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.path!r})"
+
+
+def _check_path(path: object) -> str:
+    """``path`` as text, refusing what is not a file path other processes could open too."""
+    if isinstance(path, bytes) or not isinstance(path, str | os.PathLike):
+        raise ConfigurationTypeError(
+            f"SQLiteStore(path={path!r}): expected a file path such as 'quota.sqlite' (a "
+            f"str or os.PathLike), got {type(path).__name__}"
+        )
+    text = os.fspath(path)
+    if not isinstance(text, str):
+        raise ConfigurationTypeError(
+            f"SQLiteStore(path={path!r}): the path must be text, not bytes; pass a str "
+            "such as 'quota.sqlite'"
+        )
+    if text in ("", ":memory:"):
+        raise ConfigurationError(
+            f"SQLiteStore(path={path!r}): this database lives in one process only, so it "
+            "shares no quota; give a file path such as 'quota.sqlite', or use "
+            "tether.MemoryStore() within one process"
+        )
+    return text
+
+
+def _check_timeout(timeout: object) -> float:
+    """``timeout`` in seconds, refusing what is not a usable wait for the file's lock."""
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        error: type[ConfigurationError] = ConfigurationTypeError
+    elif 0 <= timeout < math.inf:
+        return float(timeout)
+    else:
+        error = ConfigurationError
+    raise error(
+        f"SQLiteStore(timeout={timeout!r}): timeout must be a number of seconds >= 0 to "
+        "wait for another process's lock on the file, such as 10.0"
+    )

@@ -21,8 +21,18 @@ from dataclasses import dataclass
 from typing import Protocol, cast, runtime_checkable
 
 from tether._ratelimit._core import Slot, reserve
+from tether._ratelimit._errors import ConfigurationTypeError
 
-__all__ = ["Grant", "MemoryStore", "Store"]
+__all__ = ["Grant", "MemoryStore", "Store", "check_callable"]
+
+
+def check_callable(owner: str, name: str, value: object, *, default: str) -> None:
+    """Refuse a clock or sleep function that is not callable, before its first use."""
+    if not callable(value):
+        raise ConfigurationTypeError(
+            f"{owner}({name}={value!r}): expected a function; leave it out for the "
+            f"default ({default})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +104,7 @@ class MemoryStore:
     _SWEEP_EVERY = 4096
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        check_callable("MemoryStore", "clock", clock, default="time.monotonic")
         self.clock = clock
         self._lock = threading.Lock()
         self._states: dict[str, tuple[tuple[float, ...], float]] = {}

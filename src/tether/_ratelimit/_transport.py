@@ -19,10 +19,12 @@ from typing import Generic, TypeVar
 
 import httpx2
 
+from tether._config import check_hooks
 from tether._hooks import Hook, RateLimitAdjusted, RateLimitWaited, emit
 from tether._options import call_options
 from tether._ratelimit._adaptive import carries_feedback
 from tether._ratelimit._config import RateLimit
+from tether._ratelimit._errors import ConfigurationTypeError
 from tether._ratelimit._limiter import Permit, RateLimiter, _Plan
 from tether._ratelimit._rate import Rate, parse_rates_argument
 from tether._retry_errors import DeadlineExceeded
@@ -38,11 +40,14 @@ RateLimitLike = RateLimiter | RateLimit | str | Rate | Sequence[str | Rate] | No
 
 
 def as_limiter(rate_limit: RateLimitLike) -> RateLimiter:
-    """Turn anything ``rate_limit=`` accepts into a limiter (``None``: adaptive only)."""
+    """Turn anything ``rate_limit=`` accepts into a limiter (``None``: adaptive only).
+
+    Raises :class:`tether.ConfigurationError` naming ``rate_limit`` when it is none of these.
+    """
     if isinstance(rate_limit, RateLimiter):
         return rate_limit
     if isinstance(rate_limit, bool):
-        raise TypeError(
+        raise ConfigurationTypeError(
             f"rate_limit={rate_limit!r}: pass a rate such as '5/s', a list of rates, a "
             "tether.RateLimit or a tether.RateLimiter, or None for adaptive pacing only"
         )
@@ -69,7 +74,7 @@ class _Shell(Generic[_T]):
     ) -> None:
         self.transport: _T = inner_or_default(self, transport)
         self.limiter = as_limiter(rate_limit)
-        self._hooks = tuple(hooks)
+        self._hooks = check_hooks(hooks)
 
     def _plan(self, request: httpx2.Request) -> _Plan:
         url = request.url

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tether._errors import ConfigurationError
+
 __all__ = ["WindowLimit"]
 
 
@@ -39,9 +41,9 @@ class WindowLimit:
     def check_cost(self, cost: int) -> None:
         """Refuse a cost that could never fit in one window."""
         if cost > self.limit:
-            raise ValueError(
-                f"a request of cost {cost} can never fit a window of {self.limit}; "
-                "lower the cost or raise the limit"
+            raise ConfigurationError(
+                f"cost={cost}: a request of cost {cost} can never fit a window of "
+                f"{self.limit} requests; lower the cost or raise the rate's count"
             )
 
     def earliest(self, state: Sequence[float], cost: int) -> float:

@@ -27,6 +27,9 @@ class Served(NamedTuple):
 class TetherServe:
     """``tether serve`` in a subprocess, either running for a block or run to its end."""
 
+    url_line = ""
+    """The line announcing the URL, as the last process started printed it."""
+
     @contextmanager
     def __call__(self, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
         """Run ``tether serve --port 0 ...`` until the block ends; it must then exit with 0."""
@@ -40,6 +43,7 @@ class TetherServe:
         try:
             assert process.stdout is not None
             line = process.stdout.readline()
+            self.url_line = line
             match = _URL.search(line)
             assert match, f"tether serve printed {line!r}"
             yield Served(match.group(0), process.stdout)

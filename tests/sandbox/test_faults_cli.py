@@ -71,12 +71,17 @@ def test_seed_makes_fault_runs_repeatable_across_restarts(tether_serve: TetherSe
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--fail-status", "503"], "--fail-status needs --fail-rate"),
-        (["--fail-rate", "1.5"], "--fail-rate"),
-        (["--latency", "soon"], "--latency"),
+        # Every fault flag's error is reported under that flag, like the other options'.
+        (["--fail-status", "503"], "Invalid value for --fail-status: needs --fail-rate"),
+        (["--fail-rate", "1.5"], "Invalid value for --fail-rate: probability must be"),
+        (["--fail-rate", "0.5", "--fail-status", "99"],
+         "Invalid value for --fail-status: status must be"),
+        (["--reset-rate", "2"], "Invalid value for --reset-rate: probability must be"),
+        (["--latency", "soon"], "Invalid value for --latency: expected a duration"),
         (["--rate-limit", "5/fortnight"], "Invalid value for --rate-limit: rate limit"),
         (["--rate-limit", "5/500ms"], "whole number of seconds"),
-        (["--faults", "no-such-file.yaml"], "cannot read it"),
+        (["--faults", "no-such-file.yaml"],
+         "Invalid value for --faults: fault file 'no-such-file.yaml': cannot read it"),
         # "inf" once started a server whose token answers carried the invalid JSON Infinity.
         (["--token-ttl", "inf"], "Invalid value for --token-ttl: must be a positive number"),
         (["--token-ttl", "-1"], "Invalid value for --token-ttl: must be a positive number"),
@@ -92,3 +97,23 @@ def test_bad_flags_are_refused_before_starting(args: list[str], message: str) ->
     result = CliRunner().invoke(app, ["serve", "--port", "0", *args])
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("rules: [", "not valid JSON or YAML (line"),
+        ("- {kind: explode}", "rule 1: 'kind' must be one of"),
+    ],
+)
+def test_bad_fault_files_are_reported_under_faults(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    drill = tmp_path / "drill.yaml"
+    drill.write_text(content)
+    result = CliRunner().invoke(app, ["serve", "--port", "0", "--faults", str(drill)])
+    assert result.exit_code == 2
+    # The error panel may wrap a long path; its borders are no part of the message.
+    output = " ".join(result.output.replace("\u2502", " ").split())
+    assert "Invalid value for --faults: fault file" in output
+    assert message in output

@@ -35,6 +35,36 @@ def test_db_file_survives_a_restart(tmp_path: Path, tether_serve: TetherServe) -
         assert len(httpx2.get(f"{url}/todos").json()) == 200
 
 
+def test_seed_given_for_an_existing_db_is_reported_as_ignored(
+    tmp_path: Path, tether_serve: TetherServe
+) -> None:
+    db = tmp_path / "sb.db"
+    with tether_serve("--db", str(db)):
+        pass
+    with tether_serve("--db", str(db), "--seed", "5") as (url, out):
+        note = out.readline().strip()
+        assert note == (
+            f"note: --seed 5 is ignored: {db} already holds data generated with seed 1, "
+            "which is kept; POST /_sandbox/reset?seed=5 reseeds it"
+        )
+        assert httpx2.get(f"{url}/_sandbox/health").json()["seed"] == 1
+        # Reset returns to the data the server announced, not to the ignored --seed.
+        assert httpx2.post(f"{url}/_sandbox/reset").json()["seed"] == 1
+        assert httpx2.post(f"{url}/_sandbox/reset", params={"seed": 5}).json()["seed"] == 5
+    with tether_serve("--db", str(db), "--seed", "5") as (url, out):
+        assert httpx2.get(f"{url}/_sandbox/health").json()["seed"] == 5
+
+
+def test_start_up_line_names_the_db_and_its_seed(
+    tmp_path: Path, tether_serve: TetherServe
+) -> None:
+    db = tmp_path / "new.db"
+    with tether_serve("--db", str(db), "--seed", "3"):
+        assert f"(data in {db}, seed 3); Ctrl-C stops it" in tether_serve.url_line
+    with tether_serve("--db", str(db)):
+        assert f"(data in {db}, seed 3); Ctrl-C stops it" in tether_serve.url_line
+
+
 def test_bad_port_is_a_clear_error(tether_serve: TetherServe) -> None:
     result = tether_serve.run("--port", "70000")
     assert result.returncode != 0
@@ -47,6 +77,7 @@ def test_port_in_use_is_a_clear_error(tether_serve: TetherServe) -> None:
         result = tether_serve.run("--port", port)
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "choose another --port, or --port 0 for a free one" in result.stderr
     assert "Traceback" not in result.stderr
 
 

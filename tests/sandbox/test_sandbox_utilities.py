@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import httpx2
 import pytest
 from openapi_spec_validator import validate
 
-from tether.sandbox import SandboxServer
+from tether.sandbox import SandboxConfig, SandboxServer, generate, serve_in_thread
 
 
 @pytest.mark.parametrize("code", [200, 201, 301, 404, 418, 429, 500, 503, 599])
@@ -136,3 +137,26 @@ def test_openapi_describes_every_route(sandbox: SandboxServer) -> None:
     assert {"Post", "User", "Geo", "Error"} <= set(document["components"]["schemas"])
     assert document["components"]["schemas"]["Todo"]["properties"]["completed"]["type"] == (
         "boolean")
+
+
+def test_an_existing_database_keeps_its_seed_for_health_and_reset(tmp_path: Path) -> None:
+    db = str(tmp_path / "sb.db")
+    with serve_in_thread(SandboxConfig(db=db, seed=1)):
+        pass
+    seed_1_title = generate(1)["todos"][0]["title"]
+    with serve_in_thread(SandboxConfig(db=db, seed=5)) as server:
+        # The server reports the configuration in force, not the one asked for.
+        assert server.config.seed == 1
+        health = httpx2.get(f"{server.url}/_sandbox/health").json()
+        assert health["seed"] == 1
+        assert httpx2.get(f"{server.url}/todos/1").json()["title"] == seed_1_title
+        assert httpx2.post(f"{server.url}/_sandbox/reset").json()["seed"] == 1
+        assert httpx2.get(f"{server.url}/todos/1").json()["title"] == seed_1_title
+        assert httpx2.post(f"{server.url}/_sandbox/reset", params={"seed": 5}).json() == {
+            "status": "reset", "seed": 5}
+        assert httpx2.get(f"{server.url}/_sandbox/health").json()["seed"] == 5
+        assert httpx2.get(f"{server.url}/todos/1").json()["title"] == generate(5)["todos"][0][
+            "title"]
+    # The file now holds seed-5 data, and keeps it at the next start.
+    with serve_in_thread(SandboxConfig(db=db)) as server:
+        assert httpx2.get(f"{server.url}/_sandbox/health").json()["seed"] == 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import math
 import signal
 import socket
@@ -15,7 +16,12 @@ import typer
 from tether.cli._app import app
 from tether.sandbox import ENV_VARS, SandboxConfig, serve_in_thread
 from tether.sandbox._config import DEFAULT_SEED, DEFAULT_TOKEN_TTL
-from tether.sandbox._faults import FaultConfigError, fault_set_from_options
+from tether.sandbox._faults import (
+    FaultConfigError,
+    FaultSet,
+    faults_from_flags,
+    load_fault_file,
+)
 from tether.sandbox._limits import RateLimitConfigError, parse_rates
 from tether.sandbox._store import StoreError
 
@@ -27,6 +33,45 @@ def _from_env(field: str, help: str) -> Any:
     return typer.Option(envvar=ENV_VARS[field], help=help)
 
 
+def _listen_advice(cause: BaseException | None) -> str:
+    """What to do when the listening socket cannot be bound."""
+    code = getattr(cause, "errno", None)
+    if code == errno.EADDRINUSE:
+        return "; choose another --port, or --port 0 for a free one"
+    if code == errno.EADDRNOTAVAIL:
+        return "; --host must be an address of this machine, such as 127.0.0.1"
+    if code == errno.EACCES:
+        return "; ports below 1024 need privileges: choose a --port such as 8000"
+    return ""
+
+
+def _flag_error(message: str) -> typer.BadParameter:
+    """The error of a fault flag, reported under that flag as the other options' are.
+
+    The messages start with the flag they are about: ``--latency: expected ...`` or
+    ``--fail-status needs --fail-rate ...``.
+    """
+    flag, sep, rest = message.partition(" ")
+    if flag.startswith("--") and sep:
+        return typer.BadParameter(rest, param_hint=flag.rstrip(":"))
+    return typer.BadParameter(message)
+
+
+def _where(config: SandboxConfig, asked_seed: int | None) -> tuple[str, str | None]:
+    """Where the data lives and which seed generated it, for the start-up line, and a
+    note when an existing database file overrules ``--seed``."""
+    if not config.db:
+        return f"seed {config.seed}, in memory", None
+    if asked_seed is None or asked_seed == config.seed:
+        return f"data in {config.db}, seed {config.seed}", None
+    note = (
+        f"note: --seed {asked_seed} is ignored: {config.db} already holds data generated "
+        f"with seed {config.seed}, which is kept; POST /_sandbox/reset?seed={asked_seed} "
+        "reseeds it"
+    )
+    return f"data in {config.db}, seed {config.seed} from the file", note
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -36,8 +81,10 @@ def serve(
         typer.Option(help="SQLite file keeping data across restarts (default: in memory)."),
     ] = None,
     seed: Annotated[
-        int, typer.Option(help="Seed of the generated data and of the fault draws.")
-    ] = DEFAULT_SEED,
+        int | None,
+        typer.Option(help="Seed of the generated data and of the fault draws (default "
+                     f"{DEFAULT_SEED}); a --db file that already holds data keeps its own."),
+    ] = None,
     token_ttl: Annotated[
         float, typer.Option(help="Lifetime in seconds of OAuth2 access tokens.")
     ] = DEFAULT_TOKEN_TTL,
@@ -91,13 +138,16 @@ def serve(
             param_hint="--token-ttl",
         )
     try:
-        fault_set = fault_set_from_options(
-            faults, fail_rate=fail_rate, fail_status=fail_status, latency=latency,
+        from_file = FaultSet() if faults is None else load_fault_file(faults)
+    except FaultConfigError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--faults") from None
+    try:
+        rules = faults_from_flags(
+            fail_rate=fail_rate, fail_status=fail_status, latency=latency,
             reset_rate=reset_rate,
         )
     except FaultConfigError as exc:
-        # The message already names the flag or the file it is about.
-        raise typer.BadParameter(str(exc)) from None
+        raise _flag_error(str(exc)) from None
     try:
         rates = parse_rates(rate_limit or [])
     except RateLimitConfigError as exc:
@@ -117,11 +167,11 @@ def serve(
             )
     try:
         config = SandboxConfig(
-            seed=seed,
+            seed=DEFAULT_SEED if seed is None else seed,
             db=str(db) if db is not None else None,
             token_ttl=token_ttl,
-            faults=fault_set.rules,
-            fault_seed=fault_set.seed,
+            faults=from_file.rules + rules,
+            fault_seed=from_file.seed,
             rate_limits=rates,
         ).replace(**{name: value for name, value in credentials.items() if value})
     except (TypeError, ValueError) as exc:
@@ -134,11 +184,15 @@ def serve(
     previous = signal.signal(signal.SIGTERM, on_signal)
     try:
         with serve_in_thread(config, host=host, port=port) as server:
-            where = f"data in {config.db}" if config.db else f"seed {config.seed}, in memory"
+            # An existing database file keeps its data and seed (the server's config says
+            # which); the line must not let a --seed given alongside pass for in force.
+            config = server.config
+            where, note = _where(config, seed)
             if host in ("0.0.0.0", "::"):
                 where += f", bound to {host}"
-            typer.echo(f"tether sandbox listening on {server.url} ({where}); Ctrl-C stops it",
-                       )
+            typer.echo(f"tether sandbox listening on {server.url} ({where}); Ctrl-C stops it")
+            if note:
+                typer.echo(note)
             if config.faults or config.rate_limits:
                 fault_seed = config.seed if config.fault_seed is None else config.fault_seed
                 limits = ", ".join(rate.name for rate in config.rate_limits) or "none"
@@ -160,7 +214,7 @@ def serve(
                 f"{exc}; give an address such as 127.0.0.1 or 0.0.0.0, or a host name",
                 param_hint="--host",
             ) from None
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {exc}{_listen_advice(exc.__cause__)}", err=True)
         raise typer.Exit(1) from None
     except RuntimeError as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -154,8 +154,7 @@ def other_routes(state: SandboxState) -> list[Route]:
                              f"{_clip(raw)}", field="seed")
             seed = int(raw)
         state.reset(seed)
-        return json_response({"status": "reset", "seed": state.config.seed if seed is None
-                              else seed})
+        return json_response({"status": "reset", "seed": state.store.seed})
 
     async def stats(request: Request) -> Response:
         return json_response({**state.stats.snapshot(), **state.disruption.stats()})

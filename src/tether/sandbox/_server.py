@@ -43,7 +43,7 @@ class SandboxServer(DisruptionControls):
         """Base URL without a trailing slash, e.g. ``http://127.0.0.1:54321``."""
 
     def reset(self, seed: int | None = None) -> None:
-        """Reseed the data (default: the configured seed) and clear counters, tokens, keys."""
+        """Reseed the data (default: ``config.seed``) and clear counters, tokens, keys."""
         self.state.reset(seed)
 
     def stats(self) -> dict[str, Any]:
@@ -128,7 +128,7 @@ def serve_in_thread(
         time.sleep(0.005)
     bound_port = sock.getsockname()[1]
     try:
-        yield SandboxServer(config, state, host, int(bound_port))
+        yield SandboxServer(state.config, state, host, int(bound_port))
     finally:
         server.should_exit = True
         thread.join(10)

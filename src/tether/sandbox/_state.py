@@ -20,9 +20,15 @@ class SandboxState:
     def __init__(
         self, config: SandboxConfig, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self.config = config
         self.clock = clock
         self.store = Store(config.db, config.seed)
+        if self.store.seed != config.seed:
+            # A database file that already holds data keeps it, with the seed it was
+            # generated from: that seed is the one health reports and reset returns to.
+            config = config.replace(seed=self.store.seed)
+        self.config = config
+        """The configuration in force: the one given, except that an existing database
+        file's seed replaces ``seed``."""
         self.stats = Stats()
         self.tokens = TokenBook()
         self.disruption = Disruption.create(
@@ -31,7 +37,8 @@ class SandboxState:
         """Fault rules and rate limits in force, with their counters."""
 
     def reset(self, seed: int | None = None) -> None:
-        """Fresh data for ``seed`` (default: the configured one), no counts, no tokens."""
+        """Fresh data for ``seed`` (default: the seed in force at start), no counts, no
+        tokens."""
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise TypeError(f"reset(seed=...) must be an int or None, got {seed!r}")
         self.store.reset(self.config.seed if seed is None else seed)

@@ -4,15 +4,22 @@ Fixtures:
 
 ``sandbox``
     A :class:`tether.sandbox.SandboxServer` running on a free port on 127.0.0.1, started
-    once per test session and reset (fresh data, zeroed stats) before each test that uses it.
+    once per test session (per configuration, see ``sandbox_config``) and reset (fresh
+    data, zeroed stats) before each test that uses it.
     It has ``.url``, ``.reset()`` and ``.stats()``, and for outage drills
     ``.set_faults(...)``, ``.set_limits(...)`` and the context managers ``.faults(...)`` and
     ``.limits(...)``, which restore the previous rules when the block ends. Faults and
     limits go back to the configured ones before and after every test.
 
 ``sandbox_config``
-    The :class:`tether.sandbox.SandboxConfig` the session's server uses; override it (with
-    session scope) in your ``conftest.py`` to change the seed or credentials.
+    The :class:`tether.sandbox.SandboxConfig` the tests' server uses; override it (with
+    session scope) in a ``conftest.py`` to change the seed, credentials, faults or limits.
+    Each distinct configuration gets a server of its own, started when a test first asks
+    for it and kept for the rest of the session, so an override in one directory never
+    reaches the tests of another, whatever order they run in.
+
+``sandbox_server``
+    The server for the test's ``sandbox_config``, without the reset ``sandbox`` does.
 
 Example::
 
@@ -31,6 +38,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 
@@ -39,22 +47,59 @@ from tether.sandbox import SandboxConfig, SandboxServer, serve_in_thread
 __all__ = ["sandbox", "sandbox_config", "sandbox_server"]
 
 
+class _Servers:
+    """One running sandbox per distinct configuration asked for during the session."""
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._running: list[tuple[SandboxConfig, SandboxServer]] = []
+
+    def get(self, config: SandboxConfig) -> SandboxServer:
+        """The server started for a configuration equal to ``config``, started if needed."""
+        for started_for, server in self._running:
+            if started_for == config:
+                return server
+        server = self._stack.enter_context(serve_in_thread(config))
+        self._running.append((config, server))
+        return server
+
+    def close(self) -> None:
+        """Stop every server."""
+        self._running.clear()
+        self._stack.close()
+
+
 @pytest.fixture(scope="session")
 def sandbox_config() -> SandboxConfig:
-    """Configuration of the session's sandbox; override to customise."""
+    """Configuration of the tests' sandbox; override to customise."""
     return SandboxConfig()
 
 
 @pytest.fixture(scope="session")
-def sandbox_server(sandbox_config: SandboxConfig) -> Iterator[SandboxServer]:
-    """The session's sandbox server, not reset between tests (prefer ``sandbox``)."""
-    with serve_in_thread(sandbox_config) as server:
-        yield server
+def _tether_sandbox_servers() -> Iterator[_Servers]:
+    # A session-scoped server fixture would be created once, for whichever sandbox_config
+    # the first test saw, and then handed to tests whose directory overrides it.
+    servers = _Servers()
+    try:
+        yield servers
+    finally:
+        servers.close()
+
+
+@pytest.fixture
+def sandbox_server(
+    sandbox_config: SandboxConfig, _tether_sandbox_servers: _Servers
+) -> SandboxServer:
+    """The running server for this test's ``sandbox_config``, not reset (prefer ``sandbox``).
+
+    Servers last the whole session: one per distinct configuration.
+    """
+    return _tether_sandbox_servers.get(sandbox_config)
 
 
 @pytest.fixture
 def sandbox(sandbox_server: SandboxServer) -> Iterator[SandboxServer]:
-    """The session's sandbox server, reset to fresh data and zero counts for this test."""
+    """The server for this test's ``sandbox_config``, reset to fresh data and zero counts."""
     sandbox_server.reset()
     yield sandbox_server
     # Faults or limits a test switched on must not leak into tests that use the server

@@ -60,10 +60,12 @@ def test_pytest_examples_pass(tmp_path: Path) -> None:
         "    limits = httpx2.get(sandbox.url + '/_sandbox/limits').json()\n"
         "    assert limits['limits'] == ['100/s']\n"
     )
-    # Two runs: the conftest's session-wide configuration must not reach the other tests.
+    # Each alone, then together: the conftest's configuration must not reach the other
+    # tests, nor theirs the conftest's, in one run either.
     for directory, passed in [
         (tmp_path / "test_outage_drill.py", "3 passed"),
         (session, "1 passed"),
+        (tmp_path, "4 passed"),
     ]:
         result = _pytest(directory)
         assert passed in result.stdout, result.stdout + result.stderr

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parents[2]
 
 USER_CONFTEST = '''
@@ -46,3 +50,59 @@ def test_fixture_in_a_users_project(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
+
+
+# Two directories, one overriding sandbox_config with faults and limits: whichever runs
+# first, each test must meet the server its own configuration asks for.
+
+DRILL_CONFTEST = '''
+import pytest
+from tether.sandbox import SandboxConfig
+
+@pytest.fixture(scope="session")
+def sandbox_config():
+    return SandboxConfig(
+        seed=7,
+        rate_limits=("100/s",),
+        faults=({"route": "GET /todos/2", "kind": "status", "status": 503},),
+    )
+'''
+
+DRILL_TESTS = '''
+import httpx2
+
+def test_drill_config(sandbox):
+    assert httpx2.get(f"{sandbox.url}/_sandbox/health").json()["seed"] == 7
+    assert "RateLimit-Policy" in httpx2.get(f"{sandbox.url}/todos/1").headers
+    assert httpx2.get(f"{sandbox.url}/todos/2").status_code == 503
+
+def test_drill_server_without_reset(sandbox_server):
+    assert sandbox_server.config.seed == 7
+'''
+
+PLAIN_TESTS = '''
+import httpx2
+
+def test_plain_config(sandbox):
+    assert httpx2.get(f"{sandbox.url}/_sandbox/health").json()["seed"] == 1
+    assert "RateLimit-Policy" not in httpx2.get(f"{sandbox.url}/todos/1").headers
+    assert httpx2.get(f"{sandbox.url}/todos/2").status_code == 200
+    assert httpx2.get(f"{sandbox.url}/_sandbox/faults").json()["rules"] == []
+
+def test_plain_server_without_reset(sandbox_server):
+    assert sandbox_server.config.seed == 1
+'''
+
+
+def test_each_directory_gets_the_server_its_config_asks_for(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.mkdir("drill")
+    pytester.mkdir("plain")
+    (pytester.path / "drill" / "conftest.py").write_text(DRILL_CONFTEST)
+    (pytester.path / "drill" / "test_drill.py").write_text(DRILL_TESTS)
+    (pytester.path / "plain" / "test_plain.py").write_text(PLAIN_TESTS)
+    for order in (["plain", "drill"], ["drill", "plain"]):
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *order, timeout=120)
+        assert result.ret == 0, (order, result.stdout.str())
+        result.assert_outcomes(passed=4)

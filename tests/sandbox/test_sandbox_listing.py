@@ -151,3 +151,20 @@ def test_embed_children_and_expand_parent(client: httpx2.Client) -> None:
         response = client.get(path, params=params)
         assert response.status_code == 400
         assert response.json()["field"] in ("_embed", "_expand")
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"_sort": "nope"}, "_sort='nope': 'nope' is not a field here; sort by one of body, id"),
+        ({"_sort": "-nope"}, "sort by one of"),
+        ({"colour": "red"}, "unknown query parameter 'colour'"),
+    ],
+)
+def test_unknown_field_errors_say_what_the_parameter_does(
+    client: httpx2.Client, params: dict[str, Any], expected: str
+) -> None:
+    message = client.get("/posts", params=params).json()["message"]
+    assert expected in message
+    # A bad _sort is a sort key, not a filter; a bad filter is not a sort key.
+    assert ("filter" in message) == ("_sort" not in params)

@@ -29,6 +29,9 @@ __all__ = [
 MAX_BODY = 1_000_000
 """Largest request body accepted (bytes); larger ones get 413."""
 
+_TOO_LARGE = (f"the body is larger than {MAX_BODY:,} bytes, the most the sandbox accepts; "
+              "send less, e.g. split the data over several requests")
+
 NO_BODY_STATUSES = frozenset({204, 304})
 """Statuses that must go out without a body or ``Content-Length`` (RFC 9110)."""
 
@@ -73,14 +76,14 @@ async def read_body(request: Request) -> bytes:
     """The raw body, refusing more than :data:`MAX_BODY` bytes with 413."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:
-        raise BodyError(error(413, f"the body is larger than {MAX_BODY} bytes"))
+        raise BodyError(error(413, _TOO_LARGE))
     chunks: list[bytes] = []
     size = 0
     try:
         async for chunk in request.stream():
             size += len(chunk)
             if size > MAX_BODY:
-                raise BodyError(error(413, f"the body is larger than {MAX_BODY} bytes"))
+                raise BodyError(error(413, _TOO_LARGE))
             chunks.append(chunk)
     except ClientDisconnect:
         raise BodyError(

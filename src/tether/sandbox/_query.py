@@ -87,17 +87,22 @@ def _split_field(param: str) -> tuple[str, str]:
 
 def _check_field(name: str, param: str, fields: frozenset[str]) -> tuple[str, ...]:
     if name not in fields:
-        raise QueryError(
-            f"unknown query parameter {param!r}: {name!r} is not a field here; "
-            f"filter on one of {', '.join(sorted(fields))}",
-            param,
-        )
+        choices = ", ".join(sorted(fields))
+        if param == "_sort":
+            # _sort is a known parameter with a bad value, not a filter on a field.
+            message = f"_sort={name!r}: {name!r} is not a field here; sort by one of {choices}"
+        else:
+            message = (f"unknown query parameter {param!r}: {name!r} is not a field here; "
+                       f"filter on one of {choices}")
+        raise QueryError(message, param)
     return tuple(name.split("."))
 
 
 def _compile(value: str, param: str) -> re.Pattern[str]:
     if len(value) > _MAX_PATTERN:
-        raise QueryError(f"{param}: pattern longer than {_MAX_PATTERN} characters", param)
+        raise QueryError(
+            f"{param}: pattern longer than {_MAX_PATTERN} characters; shorten it", param
+        )
     try:
         return re.compile(value, re.IGNORECASE)
     except re.error as exc:

@@ -142,7 +142,8 @@ class _Handlers:
         ``POST /posts/1/comments`` and fills in the body's ``postId``."""
         key = request.headers.get(IDEMPOTENCY_HEADER)
         if key is not None and not 0 < len(key) <= _MAX_KEY:
-            return error(400, f"Idempotency-Key must be 1 to {_MAX_KEY} characters",
+            return error(400, f"Idempotency-Key must be 1 to {_MAX_KEY} characters, got "
+                              f"{len(key)}; send e.g. a UUID",
                          field="Idempotency-Key")
         try:
             body, _ = await read_json(request)

@@ -63,7 +63,6 @@ __all__ = [
     "TruncateFault",
     "decide",
     "draw",
-    "fault_set_from_options",
     "faults_from_flags",
     "fresh_counts",
     "load_fault_file",
@@ -566,25 +565,6 @@ def faults_from_flags(
         probability = _probability(fail_rate, "--fail-rate")
         rules.append(FaultRule(everything, probability, StatusFault(status=status)))
     return tuple(rules)
-
-
-def fault_set_from_options(
-    faults_file: str | Path | None = None,
-    *,
-    fail_rate: float | None = None,
-    fail_status: int | None = None,
-    latency: str | None = None,
-    reset_rate: float | None = None,
-) -> FaultSet:
-    """The rules of ``tether serve --faults FILE`` followed by those of the shortcut flags.
-
-    The file's ``seed``, when it has one, is kept for the fault draws.
-    """
-    from_file = FaultSet() if faults_file is None else load_fault_file(faults_file)
-    flags = faults_from_flags(
-        fail_rate=fail_rate, fail_status=fail_status, latency=latency, reset_rate=reset_rate
-    )
-    return FaultSet(rules=from_file.rules + flags, seed=from_file.seed)
 
 
 # -------------------------------------------------------------------------- deciding

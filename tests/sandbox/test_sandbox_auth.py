@@ -1,4 +1,4 @@
-"""``/profile`` with Bearer, X-API-Key and Basic; the OAuth2 client-credentials grant."""
+"""``/profile`` with Bearer, X-API-Key, ?api_key= and Basic; the OAuth2 client-credentials grant."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def profile(sandbox: SandboxServer, **kwargs: object) -> httpx2.Response:
     [
         ({"headers": {"Authorization": f"Bearer {DEFAULT_BEARER_TOKEN}"}}, "bearer"),
         ({"headers": {"X-API-Key": DEFAULT_API_KEY}}, "api-key"),
+        ({"params": {"api_key": DEFAULT_API_KEY}}, "api-key"),
         ({"auth": (DEFAULT_USERNAME, DEFAULT_PASSWORD)}, "basic"),
     ],
 )
@@ -46,6 +47,7 @@ def test_profile_accepts_each_scheme(sandbox: SandboxServer, kwargs: dict[str, o
         {},
         {"headers": {"Authorization": "Bearer wrong"}},
         {"headers": {"X-API-Key": "wrong"}},
+        {"params": {"api_key": "wrong"}},
         {"auth": (DEFAULT_USERNAME, "wrong")},
         {"headers": {"Authorization": "Basic !!!notbase64"}},
         {"headers": {"Authorization": "Digest abc"}},

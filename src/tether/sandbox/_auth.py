@@ -83,18 +83,28 @@ def basic_credentials(header: str) -> tuple[str, str] | None:
 
 
 def authenticate(
-    headers: Mapping[str, str], config: SandboxConfig, tokens: TokenBook, now: float
+    headers: Mapping[str, str],
+    config: SandboxConfig,
+    tokens: TokenBook,
+    now: float,
+    query_key: str | None = None,
 ) -> AuthResult:
-    """Check ``Authorization`` (Bearer or Basic) or ``X-API-Key`` against ``config``."""
+    """Check ``Authorization`` (Bearer or Basic), ``X-API-Key`` or the ``api_key`` query
+    parameter (``query_key``, as APIs such as OpenWeather take keys) against ``config``."""
     api_key = headers.get("x-api-key")
     authorization = headers.get("authorization")
     if api_key is not None:
         if _same(api_key, config.api_key):
             return AuthResult("api-key")
         return AuthResult(None, "the X-API-Key value is not valid")
+    if query_key is not None and authorization is None:
+        if _same(query_key, config.api_key):
+            return AuthResult("api-key")
+        return AuthResult(None, "the api_key query parameter is not valid")
     if authorization is None:
         return AuthResult(None, "credentials are required: send a Bearer token, an X-API-Key "
-                                "header or HTTP Basic credentials")
+                                "header, an api_key query parameter or HTTP Basic "
+                                "credentials")
     scheme, _, value = authorization.strip().partition(" ")
     value = value.strip()
     if scheme.lower() == "bearer":

@@ -56,7 +56,13 @@ def other_routes(state: SandboxState) -> list[Route]:
     """The routes outside the six resources, bound to ``state``."""
 
     async def profile(request: Request) -> Response:
-        result = authenticate(request.headers, state.config, state.tokens, state.clock())
+        result = authenticate(
+            request.headers,
+            state.config,
+            state.tokens,
+            state.clock(),
+            request.query_params.get("api_key"),
+        )
         if result.scheme is None:
             return _challenge(result.error, result.bearer_error)
         user = state.store.get_raw("users", 1)

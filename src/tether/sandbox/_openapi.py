@@ -130,7 +130,13 @@ def _other_paths() -> dict[str, Any]:
     return {
         "/profile": {"get": {
             "summary": "The authenticated user",
-            "security": [{"bearer": []}, {"apiKey": []}, {"basic": []}, {"oauth2": []}],
+            "security": [
+                {"bearer": []},
+                {"apiKey": []},
+                {"apiKeyQuery": []},
+                {"basic": []},
+                {"oauth2": []},
+            ],
             "responses": {"200": _json(_ref("User"), "The user"), "401": _ERROR}}},
         "/oauth/token": {"post": {
             "summary": "OAuth2 client-credentials grant",
@@ -237,6 +243,7 @@ def openapi_document(base_url: str, routes: Sequence[BaseRoute] = ()) -> dict[st
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "basic": {"type": "http", "scheme": "basic"},
                 "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+                "apiKeyQuery": {"type": "apiKey", "in": "query", "name": "api_key"},
                 "oauth2": {"type": "oauth2", "flows": {"clientCredentials": {
                     "tokenUrl": f"{base_url}/oauth/token", "scopes": {}}}},
             },

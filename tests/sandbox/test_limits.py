@@ -237,3 +237,9 @@ def test_no_rates_no_headers() -> None:
 )
 def test_client_key(headers: dict[str, str], host: str | None, key: str) -> None:
     assert client_key(headers, host) == key
+
+
+def test_a_key_in_the_query_is_a_client_key_unless_a_header_names_one() -> None:
+    assert client_key({}, "127.0.0.1", "q1") == "key:q1"
+    assert client_key({"x-api-key": "h1"}, "127.0.0.1", "q1") == "key:h1"
+    assert client_key({"authorization": "Bearer t"}, "127.0.0.1", "q1") == "key:q1"

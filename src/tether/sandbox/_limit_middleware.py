@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,7 +38,12 @@ class RateLimitMiddleware:
             for name, value in scope.get("headers", [])
         }
         client = scope.get("client")
-        key = client_key(headers, client[0] if client else None)
+        query = scope.get("query_string", b"")
+        query_key = None
+        if b"api_key=" in query:
+            values = parse_qs(query.decode("latin-1")).get("api_key")
+            query_key = values[0] if values else None
+        key = client_key(headers, client[0] if client else None, query_key)
         decision = self.limiter.hit(key, self.clock())
         extra = [
             (name.lower().encode("latin-1"), value.encode("latin-1"))

@@ -291,13 +291,16 @@ def rate_limit_headers(decision: LimitDecision) -> list[tuple[str, str]]:
     return headers
 
 
-def client_key(headers: Mapping[str, str], client_host: str | None) -> str:
-    """Whose quota a request spends: its API key, else its bearer token, else its address.
+def client_key(
+    headers: Mapping[str, str], client_host: str | None, query_key: str | None = None
+) -> str:
+    """Whose quota a request spends: its API key (``X-API-Key``, else the ``api_key`` query
+    parameter as ``query_key``), else its bearer token, else its address.
 
     ``headers`` must have lower-case names. Basic credentials are not a key: the sandbox
     treats them like an anonymous caller from that address.
     """
-    api_key = headers.get("x-api-key", "").strip()
+    api_key = headers.get("x-api-key", "").strip() or (query_key or "").strip()
     if api_key:
         return "key:" + api_key
     scheme, _, token = headers.get("authorization", "").strip().partition(" ")

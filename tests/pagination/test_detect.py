@@ -74,6 +74,29 @@ def test_json_server_1_envelope() -> None:
     )
 
 
+def test_json_server_1_envelope_without_a_page_parameter() -> None:
+    """json-server 1.x answers ?_per_page= alone with page 1: its page partner is _page."""
+    body = {"first": 1, "prev": None, "next": 2, "last": 10, "pages": 10, "items": 100}
+    assert detected("https://h/p?_per_page=10", {**body, "data": ROWS}) == PageNumber(
+        "_page", "_per_page", total_header=None, total_path="items", pages_path="pages"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ({"pages": 4, "data": ROWS}, "'pages' says 4 pages but the request names none"),
+        ({"next": 2, "data": ROWS}, "'next' says page 2 follows"),
+        ({"total": 40, "data": ROWS}, "'total' says 40 items but the response has 10"),
+    ],
+)
+def test_an_envelope_promising_more_is_never_taken_for_a_single_page(
+    body: dict[str, object], says: str
+) -> None:
+    with pytest.raises(AmbiguousPaginationError, match=says):
+        detected("https://h/p", body)
+
+
 def test_body_total_with_page_or_offset_params() -> None:
     body = {"total": 95, "data": ROWS}
     assert detected("https://h/p?page=1&page_size=10", body) == PageNumber(

@@ -17,13 +17,14 @@ PHOTOS = list(range(1, 5001))
 RETRY = tether.Retry(attempts=10, initial_wait=0.005, max_wait=0.02)
 
 # The sandbox's five styles (first-page parameters for a page size) and what
-# auto-detection must make of each.
+# auto-detection must make of each; json-server 1.x's also without its page parameter.
 STYLES: dict[str, tuple[Callable[[int], dict[str, Any]], type[tether.Strategy]]] = {
     "page/per_page": (lambda size: {"page": 1, "per_page": size}, tether.LinkHeader),
     "_page/_limit": (lambda size: {"_page": 1, "_limit": size}, tether.LinkHeader),
     "offset/limit": (lambda size: {"offset": 0, "limit": size}, tether.OffsetLimit),
     "cursor/limit": (lambda size: {"cursor": "", "limit": size}, tether.NextURL),
     "_page/_per_page": (lambda size: {"_page": 1, "_per_page": size}, tether.PageNumber),
+    "_per_page alone": (lambda size: {"_per_page": size}, tether.PageNumber),
 }
 # Albums 3 and 7 (photos 101-150 and 301-350) in pages of 20: five pages, the last partial.
 ALBUMS_3_AND_7 = list(range(101, 151)) + list(range(301, 351))

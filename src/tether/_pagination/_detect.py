@@ -126,7 +126,13 @@ def _total_header(page: PageContext) -> tuple[str | None, int | None]:
 # The page-number and offset parameters that go with a size parameter, by the common
 # conventions (json-server's _limit goes with _page or _start), for suggestions that
 # work against the API as it is; a size parameter not listed suggests page / offset.
-_PAGE_PARTNER: Final = {"_limit": "_page", "_per_page": "_page"}
+_PAGE_PARTNER: Final = {
+    "_limit": "_page",
+    "_per_page": "_page",
+    "per_page": "page",
+    "page_size": "page",
+    "pageSize": "page",
+}
 _OFFSET_PARTNER: Final = {"_limit": "_start", "limit": "offset", "take": "skip"}
 
 
@@ -183,12 +189,25 @@ def _from_envelope(page: PageContext, items_path: str | None) -> tuple[Strategy,
         None,
     )
     header, _ = _total_header(page)
-    if page_param and (pages_path or int_or_none(body.get("next")) is not None):
+    numbered = pages_path or int_or_none(body.get("next")) is not None
+    if page_param and numbered:
         strategy = PageNumber(
             page_param, size_param, total_header=header, total_path=total_path,
             pages_path=pages_path,
         )
         return strategy, f"page numbers in the body ({pages_path or 'next'}) and ?{page_param}="
+    partner = _PAGE_PARTNER.get(size_param or "")
+    if numbered and partner and not _first_param(page.request, OFFSET_PARAMS):
+        # json-server 1.x answers ?_per_page= alone with page 1 of its envelope: the body's
+        # page numbers confirm the style, and the size parameter names its page partner.
+        strategy = PageNumber(
+            partner, size_param, total_header=header, total_path=total_path,
+            pages_path=pages_path,
+        )
+        return strategy, (
+            f"page numbers in the body ({pages_path or 'next'}) and ?{size_param}=, "
+            f"whose page parameter is ?{partner}="
+        )
     if total_path or header:
         found = _by_position(page, header, total_path)
         if found is not None:
@@ -299,6 +318,9 @@ def _choose(page: PageContext, items_path: str | None) -> tuple[Strategy, str]:
         ends = [p for p in NEXT_URL_PATHS + CURSOR_PATHS if get_path(page.body, p) is None]
         if ends:
             return SinglePage(), f"body field {ends[0]!r} is null: no next page"
+        more_than_this = _more_than_this_page(page, items_path)
+        if more_than_this is not None:
+            raise _ambiguous(page, more_than_this)
         return _unconfirmed(
             page,
             page_param or offset_param,
@@ -328,6 +350,26 @@ def _choose(page: PageContext, items_path: str | None) -> tuple[Strategy, str]:
         "confirms that the server honours ?{}=",
         otherwise="a bare list with no Link header, total or paging parameter",
     )
+
+
+def _more_than_this_page(page: PageContext, items_path: str | None) -> str | None:
+    """Why an envelope says there is more than this response holds, or ``None``."""
+    body: dict[str, Any] = page.body
+    pages_path = _first_int_path(body, PAGES_PATHS)
+    pages = int_or_none(get_path(body, pages_path)) if pages_path else None
+    if pages is not None and pages > 1:
+        return f"body field {pages_path!r} says {pages} pages but the request names none"
+    following = int_or_none(body.get("next"))
+    if following is not None:
+        return f"body field 'next' says page {following} follows but the request names none"
+    for path in _candidate_totals(items_path):
+        total = int_or_none(get_path(body, path))
+        if total is not None and total > len(page.items):
+            return (
+                f"body field {path!r} says {total} items but the response has "
+                f"{len(page.items)} and the request carries no page or offset parameter"
+            )
+    return None
 
 
 def _unconfirmed(

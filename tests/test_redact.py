@@ -59,6 +59,12 @@ def test_tokens_in_text_are_hidden() -> None:
     assert '"x": 1' in cleaned
 
 
+def test_prose_about_schemes_is_left_alone() -> None:
+    text = "send a Bearer token, an X-API-Key header or HTTP Basic credentials"
+    assert redact_text(text) == text
+    assert redact_text("Bearer tokenABC123") == "Bearer [REDACTED]"
+
+
 @given(st.text(alphabet=st.characters(min_codepoint=48, max_codepoint=122), min_size=6))
 def test_any_api_key_value_is_hidden_from_urls(value: str) -> None:
     url = httpx2.URL("http://api.test/p", params={"api_key": value, "page": "1"})

@@ -48,7 +48,12 @@ _SENSITIVE_WORDS = re.compile(
 )
 # Token-like values inside free text: bearer tokens, key=value pairs, JSON string fields.
 _TEXT_PATTERNS = (
-    re.compile(r"(?i)(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"),
+    # The words prose puts after "Bearer" / "Basic" ("send a Bearer token") are not
+    # credentials; anything else there is taken for one.
+    re.compile(
+        r"(?i)(bearer|basic)\s+(?!(?:tokens?|credentials?|auth|authentication|scheme|realm|"
+        r"header|or|and|to|is)\b)[A-Za-z0-9._~+/=-]+"
+    ),
     re.compile(
         r"(?i)(\"?(?:access_token|refresh_token|id_token|client_secret|password|api_key|apikey|token|secret)\"?\s*[:=]\s*\"?)([^\"&\s,}]+)"
     ),

@@ -157,6 +157,27 @@ def test_ids_are_max_plus_one_after_a_delete(client: httpx2.Client) -> None:
     assert client.post("/todos", json=NEW["todos"]).json()["id"] == 200
 
 
+def total(client: httpx2.Client, resource: str, **params: int) -> int:
+    response = client.get(f"/{resource}", params={**params, "_page": 1, "_limit": 1})
+    return int(response.headers["x-total-count"])
+
+
+def test_deleting_an_item_deletes_what_belongs_to_it(client: httpx2.Client) -> None:
+    assert client.delete("/users/2").status_code == 200
+    for resource in ("posts", "albums", "todos"):
+        assert total(client, resource, userId=2) == 0
+    assert total(client, "posts") == 90
+    # Two levels down: user 2's posts 11-20 had comments 51-100, albums 11-20 photos 501-1000.
+    assert total(client, "comments") == 450
+    assert client.get("/comments/51").status_code == 404
+    assert total(client, "photos") == 4500
+    # Other users keep theirs.
+    assert total(client, "posts", userId=1) == 10
+    assert client.delete("/posts/1").status_code == 200
+    assert total(client, "comments", postId=1) == 0
+    assert total(client, "comments") == 445
+
+
 def test_writes_to_missing_items_are_404(client: httpx2.Client) -> None:
     assert client.put("/posts/1000", json=NEW["posts"]).status_code == 404
     assert client.patch("/posts/1000", json={"title": "x"}).status_code == 404

@@ -206,14 +206,46 @@ class Store:
         return stored
 
     def delete(self, resource: str, item_id: int) -> bool:
-        """Delete one item; ``False`` if it did not exist."""
+        """Delete one item and, as json-server does, the items that belong to it (a user's
+        posts, albums and todos, and their comments and photos); ``False`` if it did not
+        exist. Orphans would still be listed while refusing writes that name their parent.
+        """
         if not 1 <= item_id <= MAX_ID:
             return False
         with self._lock:
-            cursor = self._conn.execute(f"DELETE FROM {resource} WHERE id = ?", (item_id,))
-            if cursor.rowcount:
-                self._changed(resource)
-            return cursor.rowcount > 0
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = self._conn.execute(f"DELETE FROM {resource} WHERE id = ?", (item_id,))
+                deleted = cursor.rowcount > 0
+                if deleted:
+                    self._changed(resource)
+                    self._delete_children(resource, [item_id])
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            return deleted
+
+    def _delete_children(self, resource: str, ids: list[int]) -> None:
+        """Delete, depth first, every item whose parent is one of ``ids`` in ``resource``."""
+        for child in RESOURCES.values():
+            if child.parent is None or child.parent[1] != resource:
+                continue
+            key = child.parent[0]
+            marks = ",".join("?" * len(ids))
+            found = [
+                int(row[0])
+                for row in self._conn.execute(
+                    f"SELECT id FROM {child.name} WHERE json_extract(data, '$.{key}') IN ({marks})",
+                    ids,
+                )
+            ]
+            if found:
+                self._delete_children(child.name, found)
+                self._conn.executemany(
+                    f"DELETE FROM {child.name} WHERE id = ?", [(i,) for i in found]
+                )
+                self._changed(child.name)
 
     @property
     def lock(self) -> threading.RLock:

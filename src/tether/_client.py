@@ -279,6 +279,8 @@ def _with_body(method: str, options: _BodyOptions) -> _BodyOptions:
 def _refuse_unknown(method: str, options: Mapping[str, Any], known: frozenset[str]) -> None:
     """The ``TypeError`` an explicit signature raises for an argument it does not take,
     with the closest name it does take (a typo is the usual cause)."""
+    if known.issuperset(options):
+        return
     unknown = sorted(options.keys() - known)
     if unknown:
         name = unknown[0]

@@ -71,6 +71,21 @@ def test_every_store_agrees_with_the_memory_store(make_store: StoreFactory) -> N
         assert scenario(make_store(clock), clock, seed) == reference
 
 
+@pytest.mark.parametrize("start", [0.0, 1000.0, 12345.678, 987654.321])
+def test_a_full_burst_goes_at_once_whatever_the_clock_reads(
+    make_store: StoreFactory, start: float
+) -> None:
+    """A state built by adding intervals to a large clock value lands a few ulps off; the
+    burst must not lose a request to that rounding."""
+    clock = FakeClock(start)
+    store = make_store(clock)
+    for interval, burst in ((0.2, 3), (0.1, 5), (1 / 3, 3), (1 / 7, 4), (0.6, 10)):
+        slot = [Slot(f"b{interval}", GcraLimit(interval, burst=burst))]
+        granted = [store.reserve(slot, delay=0.0, cost=1, max_wait=0.0) for _ in range(burst + 1)]
+        assert all(grant is not None for grant in granted[:burst]), (interval, burst)
+        assert granted[burst] is None
+
+
 def test_refund_returns_the_last_reservation_only(make_store: StoreFactory) -> None:
     clock = FakeClock()
     store = make_store(clock)

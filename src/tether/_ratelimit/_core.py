@@ -20,6 +20,11 @@ from tether._ratelimit._window import WindowLimit
 
 __all__ = ["Limit", "Reservation", "Slot", "reserve", "slot_id"]
 
+ROUNDING = 1e-9
+"""Seconds of float rounding ignored when comparing times: a state built by adding
+intervals to a large clock value lands a few ulps off, and a burst must not lose a request
+to that (the Redis script uses the same figure)."""
+
 Limit: TypeAlias = GcraLimit | WindowLimit
 
 
@@ -70,7 +75,7 @@ def reserve(
     for index, (slot, state) in enumerate(zip(slots, states, strict=True)):
         slot.limit.check_cost(cost)
         earliest = slot.limit.earliest(state, cost)
-        if earliest > at:
+        if earliest > at + ROUNDING:
             at, cause = earliest, index
     if max_wait is not None and at - now > max_wait:
         return None

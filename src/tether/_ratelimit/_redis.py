@@ -55,7 +55,7 @@ for i = 1, #KEYS do
       local idx = #s - (a - cost)
       if idx >= 1 and s[idx] + b > e then e = s[idx] + b end
     end
-    if e > at then at, cause = e, i - 1 end
+    if e > at + 1e-9 then at, cause = e, i - 1 end
   end
 end
 if max_wait >= 0 and at - now > max_wait then

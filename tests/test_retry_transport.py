@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -376,6 +377,12 @@ def test_logs_are_redacted(mode: str, caplog: pytest.LogCaptureFixture) -> None:
     assert "retrying" in caplog.text
     assert "giving up after 2 attempt(s)" in caplog.text
     assert "s3cret" not in caplog.text
+    # Each retried attempt gets its line: method, redacted URL, status, elapsed, number.
+    assert re.search(
+        r"GET http://api\.test/x\?api_key=\[REDACTED\]: attempt 1 got status 503 in "
+        r"\d+\.\d ms, retrying in",
+        caplog.text,
+    ), caplog.text
 
 
 def test_waits_are_slept_outside_testing_mode(mode: str) -> None:

@@ -365,11 +365,12 @@ class _Call:
                 )
             if _log.isEnabledFor(logging.DEBUG):
                 _log.debug(
-                    "%s %s: attempt %d got %s, retrying in %.3fs",
+                    "%s %s: attempt %d got %s in %.1f ms, retrying in %.3fs",
                     self.request.method,
                     self._redacted(),
                     last.number,
                     decision.reason,
+                    last.elapsed * 1000,
                     wait,
                 )
             return 0.0 if is_testing() else wait

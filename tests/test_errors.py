@@ -109,6 +109,21 @@ def test_body_excerpt_hides_tokens() -> None:
     assert "abc.def" not in str(error)
 
 
+def test_parsed_body_hides_credential_fields_and_the_response_keeps_them() -> None:
+    body = (
+        b'{"error": "invalid_request", "client_secret": "cs-9", '
+        b'"details": [{"field": "password", "password": "pw-1"}], "auth": {"user": "u"}}'
+    )
+    error = error_for_response(_response(400, content=body))
+    assert error.body == {
+        "error": "invalid_request",
+        "client_secret": "[REDACTED]",
+        "details": [{"field": "password", "password": "[REDACTED]"}],
+        "auth": "[REDACTED]",
+    }
+    assert error.response.json()["client_secret"] == "cs-9"
+
+
 def test_rate_limited_reads_retry_after_seconds() -> None:
     error = error_for_response(_response(429, headers={"retry-after": "17"}))
     assert isinstance(error, tether.RateLimited)

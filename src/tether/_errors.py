@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final
 import httpx2
 
 from tether._headers import parse_retry_after
-from tether._redact import redact_text, redact_url
+from tether._redact import redact_data, redact_text, redact_url
 
 if TYPE_CHECKING:
     from tether._retry import Attempt
@@ -99,7 +99,9 @@ class APIError(TetherError, httpx2.HTTPStatusError):
     body_excerpt: str
     """The first characters of the response body, credentials hidden."""
     body: Any
-    """The response body parsed as JSON, or ``None`` when it is not JSON."""
+    """The response body parsed as JSON, or ``None`` when it is not JSON; the values of
+    credential-like fields (``access_token``, ``password`` ...) hidden, as everywhere an
+    error shows the body (``error.response`` keeps the raw one)."""
     request_id: str | None
     """The server's request id (``x-request-id``, ``request-id`` ...), when it sent one."""
     attempts: tuple[Attempt, ...]
@@ -113,7 +115,7 @@ class APIError(TetherError, httpx2.HTTPStatusError):
         self.status_code = response.status_code
         content = _content_or_empty(response)
         self.body_excerpt = excerpt(content)
-        self.body = _json_or_none(content)
+        self.body = redact_data(_json_or_none(content))
         self.request_id = _request_id(response.headers)
         history = response.extensions.get(ATTEMPTS_EXTENSION, ())
         self.attempts = history if isinstance(history, tuple) else ()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import httpx2
 
@@ -17,6 +18,7 @@ __all__ = [
     "is_sensitive_header",
     "is_sensitive_param",
     "mask_request",
+    "redact_data",
     "redact_headers",
     "redact_text",
     "redact_url",
@@ -141,6 +143,24 @@ def redact_headers(
     return {
         name: (REDACTED if is_sensitive_header(name) else value) for name, value in items
     }
+
+
+def redact_data(value: Any) -> Any:
+    """A copy of decoded JSON with the values of credential-like fields hidden.
+
+    >>> redact_data({"error": "bad", "access_token": "abc", "items": [{"password": "p"}]})
+    {'error': 'bad', 'access_token': '[REDACTED]', 'items': [{'password': '[REDACTED]'}]}
+    """
+    if isinstance(value, dict):
+        return {
+            key: REDACTED
+            if isinstance(key, str) and is_sensitive_param(key)
+            else redact_data(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_data(item) for item in value]
+    return value
 
 
 def redact_text(text: str) -> str:

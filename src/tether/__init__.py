@@ -82,9 +82,9 @@ from tether._ratelimit import (
     SQLiteStore,
 )
 from tether._resources import (
-    ID,
     AsyncListing,
     ClientT,
+    ItemID,
     Listing,
     Model,
     Resource,
@@ -131,7 +131,7 @@ __all__ = [
     "Event",
     "Forbidden",
     "Hook",
-    "ID",
+    "ItemID",
     "JSONDecodeError",
     "LastItemID",
     "Link",

@@ -222,7 +222,7 @@ class ResponseValidationError(TetherError, ValueError):
         message: str,
         *,
         resource: str,
-        id: int | str | None,  # noqa: A002 (the attribute users read)
+        id: int | str | None,
         field: str,
         value: Any,
         problem: str,

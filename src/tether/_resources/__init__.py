@@ -6,15 +6,15 @@ their client's kind.
 """
 
 from tether._resources._async import AsyncListing
-from tether._resources._core import ID
+from tether._resources._core import ItemID
 from tether._resources._model import Model
 from tether._resources._resource import ClientT, Resource, ResourceOptions, Singleton
 from tether._resources._sync import Listing
 
 __all__ = [
-    "ID",
     "AsyncListing",
     "ClientT",
+    "ItemID",
     "Listing",
     "Model",
     "Resource",

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import aclosing
-from typing import Any, Generic, NoReturn, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, Self, TypeVar
 
 from pydantic import BaseModel
 
 from tether._client import AsyncClient
 from tether._pagination import AsyncPaginator, Strategy
-from tether._resources._core import ID, Core
+from tether._resources._core import Core, ItemID
 
 __all__ = ["AsyncListing", "AsyncShell"]
 
@@ -59,18 +59,21 @@ class AsyncListing(Generic[M]):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    # ``for`` and ``await`` are natural slips for code moved from the sync client.
-    def __iter__(self) -> NoReturn:
-        raise TypeError(
-            "on an AsyncClient, list() gives an async iterator: use 'async for item in "
-            "api.things.list()' inside a coroutine, or '[item async for item in ...]'"
-        )
+    # ``for`` and ``await`` are natural slips for code moved from the sync client. Defined
+    # for run time only, so that type checkers still report the slip.
+    if not TYPE_CHECKING:
 
-    def __await__(self) -> NoReturn:
-        raise TypeError(
-            "list() is not awaited: iterate it with 'async for item in api.things.list()', "
-            "or collect it with '[item async for item in api.things.list()]'"
-        )
+        def __iter__(self) -> NoReturn:
+            raise TypeError(
+                "on an AsyncClient, list() gives an async iterator: use 'async for item in "
+                "api.things.list()' inside a coroutine, or '[item async for item in ...]'"
+            )
+
+        def __await__(self) -> NoReturn:
+            raise TypeError(
+                "list() is not awaited: iterate it with 'async for item in api.things.list()', "
+                "or collect it with '[item async for item in api.things.list()]'"
+            )
 
     def __repr__(self) -> str:
         return f"<AsyncListing of {self._core.model.__name__} from {self.paginator!r}>"
@@ -84,7 +87,7 @@ class AsyncShell(Generic[M]):
         self.options = options
 
     async def one(
-        self, core: Core[M], method: str, path: str, id: ID | None, json: Any = None
+        self, core: Core[M], method: str, path: str, id: ItemID | None, json: Any = None
     ) -> M:
         response = await self.client.request(
             method, path, json=json, raise_for_status=True, **self.options

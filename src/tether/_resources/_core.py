@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_args
 from urllib.parse import quote
 
 import httpx2
@@ -20,9 +20,9 @@ from pydantic_core import to_jsonable_python
 from tether._errors import ConfigurationError, ResponseValidationError, excerpt
 from tether._redact import REDACTED, redact_data, redact_url
 
-__all__ = ["ID", "Core", "is_model_class"]
+__all__ = ["Core", "ItemID", "is_model_class"]
 
-ID = int | str
+ItemID = int | str
 """An item's id: what goes after the collection's path in its URL."""
 
 M = TypeVar("M", bound=BaseModel)
@@ -38,6 +38,14 @@ def is_model_class(value: object) -> bool:
     return isinstance(value, type) and issubclass(value, BaseModel)
 
 
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The model class of a field typed ``Address`` or ``Address | None``."""
+    if is_model_class(annotation):
+        return annotation  # type: ignore[no-any-return]
+    models = [arg for arg in get_args(annotation) if is_model_class(arg)]
+    return models[0] if len(models) == 1 else None
+
+
 def _wire_name(model: type[BaseModel], name: str) -> str | None:
     """The JSON key of field ``name`` (Python name or alias), or ``None`` if not a field.
 
@@ -49,12 +57,30 @@ def _wire_name(model: type[BaseModel], name: str) -> str | None:
         if head in (field_name, alias):
             if not dot:
                 return alias
-            inner = info.annotation
-            if is_model_class(inner):
-                nested = _wire_name(inner, rest)  # type: ignore[arg-type]
+            inner = _model_of(info.annotation)
+            if inner is not None:
+                nested = _wire_name(inner, rest)
                 return None if nested is None else f"{alias}.{nested}"
             return f"{alias}.{rest}"
     return None
+
+
+def _wire_keys(model: type[BaseModel], data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with the model's Python names replaced by the API's, nested models too
+    (``{"catch_phrase": ...}`` under ``company`` is ``{"catchPhrase": ...}``)."""
+    wired: dict[str, Any] = {}
+    for key, value in data.items():
+        info = model.model_fields.get(key) or next(
+            (i for i in model.model_fields.values() if i.alias == key), None
+        )
+        if info is None:
+            wired[key] = value
+            continue
+        inner = _model_of(info.annotation)
+        if isinstance(value, Mapping) and inner is not None:
+            value = _wire_keys(inner, value)
+        wired[info.alias or key] = value
+    return wired
 
 
 def _query_value(value: object) -> str | int | float:
@@ -158,14 +184,10 @@ class Core(Generic[M]):
                 f"{where}: expected a {self.model.__name__}, a dict or keyword fields, got "
                 f"{type(data).__name__}"
             )
-        body: dict[str, Any] = {}
-        for key, value in (data or {}).items():
-            body[_wire_name(self.model, key) or key] = value
-        for key, value in fields.items():
-            wire = _wire_name(self.model, key)
-            if wire is None:
+        for key in fields:
+            if _wire_name(self.model, key) is None or "." in key:
                 raise ConfigurationError(f"{where}: {self._unknown_field(key)}")
-            body[wire] = value
+        body = _wire_keys(self.model, {**(data or {}), **fields})
         if not body and partial:
             raise ConfigurationError(f"{where}: name at least one field to change")
         return dict(to_jsonable_python(body, by_alias=True))
@@ -179,11 +201,11 @@ class Core(Generic[M]):
             "does not declare, pass a dict)"
         )
 
-    def parse(self, response: httpx2.Response, id: ID | None) -> M:
+    def parse(self, response: httpx2.Response, id: ItemID | None) -> M:
         """The response's body as a model; raises :class:`ResponseValidationError`."""
         return self.validate(response.json(), response, id)
 
-    def validate(self, data: Any, response: httpx2.Response, id: ID | None) -> M:
+    def validate(self, data: Any, response: httpx2.Response, id: ItemID | None) -> M:
         """``data`` (one item of ``response``) as a model, or the error saying what is off."""
         try:
             return self.model.model_validate(data)
@@ -194,7 +216,11 @@ class Core(Generic[M]):
             raise self._invalid(error, data, response, id) from None
 
     def _invalid(
-        self, error: pydantic.ValidationError, data: Any, response: httpx2.Response, id: ID | None
+        self,
+        error: pydantic.ValidationError,
+        data: Any,
+        response: httpx2.Response,
+        id: ItemID | None,
     ) -> ResponseValidationError:
         problems = error.errors(include_url=False)
         first = problems[0]

@@ -32,7 +32,7 @@ from tether._errors import ConfigurationError
 from tether._pagination import Strategy
 from tether._redact import redact_url
 from tether._resources._async import AsyncListing, AsyncShell
-from tether._resources._core import ID, Core, is_model_class
+from tether._resources._core import Core, ItemID, is_model_class
 from tether._resources._sync import Listing, SyncShell
 from tether._retry import Retry
 
@@ -194,10 +194,10 @@ class Resource(_Declared[M, ClientT]):
     """How :meth:`list` pages; ``None`` detects it from the first response."""
 
     @overload
-    def get(self: Resource[M, Client], id: ID, /) -> M: ...
+    def get(self: Resource[M, Client], id: ItemID, /) -> M: ...
     @overload
-    def get(self: Resource[M, AsyncClient], id: ID, /) -> Coroutine[Any, Any, M]: ...
-    def get(self, id: ID, /) -> M | Coroutine[Any, Any, M]:
+    def get(self: Resource[M, AsyncClient], id: ItemID, /) -> Coroutine[Any, Any, M]: ...
+    def get(self, id: ItemID, /) -> M | Coroutine[Any, Any, M]:
         """The item with this id (``GET /posts/{id}``); a 404 raises :class:`tether.NotFound`,
         data that does not fit the model :class:`tether.ResponseValidationError`."""
         return self._shell.one(self._core, "GET", self._core.item_path("get", id), id)
@@ -238,13 +238,13 @@ class Resource(_Declared[M, ClientT]):
         return self._shell.one(self._core, "POST", self._core.path, None, body)
 
     @overload
-    def replace(self: Resource[M, Client], id: ID, data: M | Mapping[str, Any] | None = None,
+    def replace(self: Resource[M, Client], id: ItemID, data: M | Mapping[str, Any] | None = None,
                 /, **fields: Any) -> M: ...
     @overload
-    def replace(self: Resource[M, AsyncClient], id: ID,
+    def replace(self: Resource[M, AsyncClient], id: ItemID,
                 data: M | Mapping[str, Any] | None = None, /,
                 **fields: Any) -> Coroutine[Any, Any, M]: ...
-    def replace(self, id: ID, data: M | Mapping[str, Any] | None = None, /,
+    def replace(self, id: ItemID, data: M | Mapping[str, Any] | None = None, /,
                 **fields: Any) -> M | Coroutine[Any, Any, M]:
         """Replace the item whole (``PUT /posts/{id}``) and return the stored version."""
         path = self._core.item_path("replace", id)
@@ -252,26 +252,31 @@ class Resource(_Declared[M, ClientT]):
         return self._shell.one(self._core, "PUT", path, id, body)
 
     @overload
-    def update(self: Resource[M, Client], id: ID, /, **fields: Any) -> M: ...
+    def update(self: Resource[M, Client], id: ItemID, /, **fields: Any) -> M: ...
     @overload
-    def update(self: Resource[M, AsyncClient], id: ID, /,
+    def update(self: Resource[M, AsyncClient], id: ItemID, /,
                **fields: Any) -> Coroutine[Any, Any, M]: ...
-    def update(self, id: ID, /, **fields: Any) -> M | Coroutine[Any, Any, M]:
+    def update(self, id: ItemID, /, **fields: Any) -> M | Coroutine[Any, Any, M]:
         """Change some fields (``PATCH /posts/{id}``) and return the updated item."""
         path = self._core.item_path("update", id)
         body = self._core.body("update", None, fields, partial=True)
         return self._shell.one(self._core, "PATCH", path, id, body)
 
     @overload
-    def delete(self: Resource[M, Client], id: ID, /) -> None: ...
+    def delete(self: Resource[M, Client], id: ItemID, /) -> None: ...
     @overload
-    def delete(self: Resource[M, AsyncClient], id: ID, /) -> Coroutine[Any, Any, None]: ...
-    def delete(self, id: ID, /) -> Coroutine[Any, Any, None] | None:
+    def delete(self: Resource[M, AsyncClient], id: ItemID, /) -> Coroutine[Any, Any, None]: ...
+    def delete(self, id: ItemID, /) -> Coroutine[Any, Any, None] | None:
         """Delete the item (``DELETE /posts/{id}``); a 404 raises :class:`tether.NotFound`."""
         return self._shell.nothing("DELETE", self._core.item_path("delete", id))
 
     def nested(
-        self, resource: Callable[[ClientT], _Child], parent_id: ID, /, *, path: str | None = None
+        self,
+        resource: Callable[[ClientT], _Child],
+        parent_id: ItemID,
+        /,
+        *,
+        path: str | None = None,
     ) -> _Child:
         """The collection ``resource`` under one of this collection's items:
         ``/users/1/posts`` for ``users.nested(Posts, 1)``, at ``path`` (default: the last
@@ -282,7 +287,7 @@ class Resource(_Declared[M, ClientT]):
             class Users(tether.Resource[User, tether.ClientT]):
                 path = "/users"
 
-                def posts(self, user_id: tether.ID) -> Posts[tether.ClientT]:
+                def posts(self, user_id: tether.ItemID) -> Posts[tether.ClientT]:
                     return self.nested(Posts, user_id)
         """
         if not (isinstance(resource, type) and issubclass(resource, _Declared)):

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from tether._client import Client
 from tether._pagination import Paginator, Strategy
-from tether._resources._core import ID, Core
+from tether._resources._core import Core, ItemID
 
 __all__ = ["Listing", "SyncShell"]
 
@@ -57,7 +57,7 @@ class SyncShell(Generic[M]):
         self.options = options
 
     def one(
-        self, core: Core[M], method: str, path: str, id: ID | None, json: Any = None
+        self, core: Core[M], method: str, path: str, id: ItemID | None, json: Any = None
     ) -> M:
         response = self.client.request(
             method, path, json=json, raise_for_status=True, **self.options

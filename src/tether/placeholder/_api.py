@@ -40,7 +40,7 @@ class Posts(tether.Resource[Post, tether.ClientT]):
     path = "/posts"
     pagination = _PAGES
 
-    def comments(self, post_id: tether.ID) -> Comments[tether.ClientT]:
+    def comments(self, post_id: tether.ItemID) -> Comments[tether.ClientT]:
         """The post's comments: ``/posts/{post_id}/comments``."""
         return self.nested(Comments, post_id)
 
@@ -58,7 +58,7 @@ class Albums(tether.Resource[Album, tether.ClientT]):
     path = "/albums"
     pagination = _PAGES
 
-    def photos(self, album_id: tether.ID) -> Photos[tether.ClientT]:
+    def photos(self, album_id: tether.ItemID) -> Photos[tether.ClientT]:
         """The album's photos: ``/albums/{album_id}/photos``."""
         return self.nested(Photos, album_id)
 
@@ -76,15 +76,15 @@ class Users(tether.Resource[User, tether.ClientT]):
     path = "/users"
     pagination = _PAGES
 
-    def posts(self, user_id: tether.ID) -> Posts[tether.ClientT]:
+    def posts(self, user_id: tether.ItemID) -> Posts[tether.ClientT]:
         """The user's posts: ``/users/{user_id}/posts``."""
         return self.nested(Posts, user_id)
 
-    def albums(self, user_id: tether.ID) -> Albums[tether.ClientT]:
+    def albums(self, user_id: tether.ItemID) -> Albums[tether.ClientT]:
         """The user's albums: ``/users/{user_id}/albums``."""
         return self.nested(Albums, user_id)
 
-    def todos(self, user_id: tether.ID) -> Todos[tether.ClientT]:
+    def todos(self, user_id: tether.ItemID) -> Todos[tether.ClientT]:
         """The user's todos: ``/users/{user_id}/todos``."""
         return self.nested(Todos, user_id)
 

@@ -18,7 +18,8 @@ class Model(BaseModel):
       model read and sent back loses nothing. Subclasses that would rather refuse them set
       ``model_config = tether.Model.model_config | {"extra": "forbid"}``;
     * ``model_dump()`` gives the Python names, ``model_dump(by_alias=True)`` the API's
-      names, which is what :class:`tether.Resource` sends.
+      names, which is what :class:`tether.Resource` sends;
+    * ``print(model)`` shows the class and the fields, as ``repr()`` does.
 
     Everything else is pydantic as usual (validators, ``Field``, nested models).
 
@@ -40,3 +41,7 @@ class Model(BaseModel):
         validate_by_alias=True,
         extra="allow",
     )
+
+    def __str__(self) -> str:
+        # pydantic's str() leaves out the class name; print(post) should say it is a Post.
+        return repr(self)

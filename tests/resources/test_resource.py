@@ -161,3 +161,21 @@ def test_singleton(sandbox: SandboxServer) -> None:
         me = Me(client).get()
     assert isinstance(me, User)
     assert me.id == 1
+
+
+async def test_async_validation_errors_name_the_field(sandbox: SandboxServer) -> None:
+    class Wrong(tether.Model):
+        id: int
+        title: int
+
+    class WrongTodos(tether.Resource[Wrong, tether.ClientT]):
+        path = "/todos"
+
+    async with tether.AsyncClient(base_url=sandbox.url) as client:
+        with pytest.raises(tether.ResponseValidationError) as caught:
+            await WrongTodos(client).get(8)
+        assert (caught.value.id, caught.value.field) == (8, "title")
+        with pytest.raises(tether.ResponseValidationError) as caught:
+            [todo async for todo in WrongTodos(client).list(userId=3)]
+    assert (caught.value.resource, caught.value.id, caught.value.field) == ("todos", 41, "title")
+    assert caught.value.response.request.url.params["userId"] == "3"

@@ -48,7 +48,7 @@ def test_item_paths_quote_the_id_and_refuse_bad_ones() -> None:
     assert CORE.item_path("get", 7) == "/people/7"
     assert CORE.item_path("get", "a b/../c") == "/people/a%20b%2F..%2Fc"
     assert CORE.child_path(3, "/posts") == "/people/3/posts"
-    for bad in (None, True, 1.5, "", "  ", [1]):
+    for bad in (None, True, 1.5, "", "  ", [1], ".", ".."):
         with pytest.raises(tether.ConfigurationError, match=r"People\.get\(id\)"):
             CORE.item_path("get", bad)
 

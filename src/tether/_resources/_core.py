@@ -117,6 +117,9 @@ class Core(Generic[M]):
             )
         if isinstance(id, str) and not id.strip():
             raise ConfigurationError(f"{where}: the id is an empty string; pass the item's id")
+        if id in (".", ".."):
+            # URLs treat these as "this" and "the parent" path segment, quoted or not.
+            raise ConfigurationError(f"{where}: {id!r} cannot be an id in a URL path")
         # Quoted whole, so an id such as "../users" names one item, never another path.
         return f"{self.path}/{quote(str(id), safe='')}"
 

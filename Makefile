@@ -20,6 +20,7 @@ test: $(STAMP)
 	bash scripts/ensure-services
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy --strict src/tether
+	$(BIN)/mypy --strict tests/typing
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -37,6 +37,7 @@ __all__ = [
     "MissingCredentialError",
     "NotFound",
     "RateLimited",
+    "ResponseValidationError",
     "ServerError",
     "TetherError",
     "TokenError",
@@ -183,6 +184,59 @@ class RateLimited(ClientError):  # noqa: N818 (named after the status)
 
 class ServerError(APIError):
     """A 5xx status: the server failed; the same request may succeed later."""
+
+
+class ResponseValidationError(TetherError, ValueError):
+    """A successful response's data does not fit the model a :class:`tether.Resource`
+    expects: names the resource, the item's id, the field and the value it had.
+
+    ``response`` is the raw response, unchanged; ``errors`` every problem pydantic found
+    (the message names the first). Values of credential-like fields are hidden.
+
+    Example::
+
+        try:
+            api.posts.get(7)
+        except tether.ResponseValidationError as error:
+            print(error.resource, error.id, error.field, error.value)
+    """
+
+    resource: str
+    """The resource's name, such as ``"posts"``."""
+    id: int | str | None
+    """The item's id (the one asked for, or the item's own in a list), when known."""
+    field: str
+    """The first field that did not fit, dotted for nested ones (``"address.geo.lat"``);
+    empty when the body as a whole was wrong (a list where an object was expected)."""
+    value: Any
+    """What that field held (``None`` when it was missing: see ``problem``)."""
+    problem: str
+    """What was wrong with it, in pydantic's words (``"Field required"``)."""
+    errors: list[dict[str, Any]]
+    """Every problem, as pydantic's ``ValidationError.errors()``."""
+    response: httpx2.Response
+    """The response the data came in, as received."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        resource: str,
+        id: int | str | None,
+        field: str,
+        value: Any,
+        problem: str,
+        errors: list[dict[str, Any]],
+        response: httpx2.Response,
+    ) -> None:
+        super().__init__(message)
+        self.resource = resource
+        self.id = id
+        self.field = field
+        self.value = value
+        self.problem = problem
+        self.errors = errors
+        self.response = response
 
 
 _BY_STATUS: dict[int, type[APIError]] = {

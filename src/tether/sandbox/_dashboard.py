@@ -21,14 +21,25 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from tether.sandbox._admin_guard import UI_PATH
-from tether.sandbox._http import error
+from tether.sandbox._http import error, json_response
+from tether.sandbox._openapi import openapi_document
 from tether.sandbox._resources import RESOURCES
 from tether.sandbox._state import SandboxState
 from tether.sandbox._store import dumps
 
-__all__ = ["EVENTS_PATH", "UI_PATH", "collection_counts", "dashboard_routes", "snapshot"]
+__all__ = [
+    "EVENTS_PATH",
+    "ROUTES_PATH",
+    "UI_PATH",
+    "collection_counts",
+    "dashboard_routes",
+    "example_path",
+    "route_list",
+    "snapshot",
+]
 
 EVENTS_PATH = "/_sandbox/events"
+ROUTES_PATH = "/_sandbox/routes"
 INTERVAL = 0.5
 """Seconds between two events: twice a second, so a counter never lags a full second."""
 
@@ -80,6 +91,38 @@ def snapshot(state: SandboxState) -> dict[str, Any]:
     }
 
 
+_EXAMPLES = {"id": "1", "code": "503", "seconds": "1", "name": "index.html"}
+
+
+def example_path(template: str) -> str:
+    """``template`` with an example in each parameter: ``/posts/{id}`` -> ``/posts/1``.
+
+    >>> example_path("/status/{code}")
+    '/status/503'
+    """
+    path = template
+    for name, value in _EXAMPLES.items():
+        path = path.replace("{" + name + "}", value)
+    return path
+
+
+def route_list(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every operation of an OpenAPI document as ``{"method", "path", "summary",
+    "example"}``; ``example`` is a URL path to try, for the GET operations only."""
+    out: list[dict[str, Any]] = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            out.append({
+                "method": method.upper(),
+                "path": path,
+                "summary": str(operation.get("summary", "")),
+                "example": example_path(path) if method == "get" else None,
+            })
+    return out
+
+
 def dashboard_routes(state: SandboxState) -> list[Route]:
     """``GET /_sandbox/ui``, its static files and ``GET /_sandbox/events``."""
     files = _load_files()
@@ -125,7 +168,13 @@ def dashboard_routes(state: SandboxState) -> list[Route]:
             "X-Accel-Buffering": "no",  # proxies that buffer would stall the page
         })
 
+    async def routes(request: Request) -> Response:
+        """Every route of the sandbox with a summary and, for GETs, an example path."""
+        base = str(request.base_url).rstrip("/")
+        return json_response(route_list(openapi_document(base, request.app.router.routes)))
+
     return [
+        Route(ROUTES_PATH, routes, methods=["GET"]),
         Route(UI_PATH, page, methods=["GET"]),
         Route(UI_PATH + "/{name}", asset, methods=["GET"]),
         Route(EVENTS_PATH, events, methods=["GET"]),

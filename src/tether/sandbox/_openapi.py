@@ -188,6 +188,10 @@ def _other_paths() -> dict[str, Any]:
             "parameters": [{"name": "name", "in": "path", "required": True,
                             "schema": {"type": "string"}}],
             "responses": {"200": {"description": "The file"}, "404": _ERROR}}},
+        "/_sandbox/routes": {"get": {
+            "summary": "Every route with a summary and, for GETs, an example path",
+            "responses": {"200": _json({"type": "array", "items": {"type": "object"}},
+                                       "[{method, path, summary, example}]")}}},
         "/_sandbox/events": {"get": {
             "summary": "Server-sent events: a JSON snapshot of the figures twice a second",
             "parameters": [_query("once", "1: send one event and end the stream", "string")],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -255,8 +255,10 @@ def test_screenshots_and_a_steady_layout(
         live.set_faults({"route": "GET /posts*", "probability": 0.2, "kind": "status",
                          "status": 503}, {"route": "*", "kind": "latency", "delay": "2..20ms"})
         open_dashboard(page, live)
-        tiles: Callable[[], list[tuple[float, float, float, float]]] = lambda: [
-            _box(page, f'[data-metric="{name}"]') for name in ("requests", "429", "p99")]
+
+        def tiles() -> list[tuple[float, float, float, float]]:
+            return [_box(page, f'[data-metric="{name}"]') for name in ("requests", "429", "p99")]
+
         before = tiles()
         _load(live, ("tether-sandbox-key", "drill-key"), 60)
         total = str(live.stats()["total"])

@@ -74,14 +74,13 @@ def _layers(
     config: SandboxConfig, state: SandboxState, routes: list[BaseRoute]
 ) -> list[Middleware]:
     """The middleware stack, outermost first: one canonical path (``/posts/`` is
-    ``/posts``), who may use the admin routes, stats and dashboard accounting, CORS,
-    rate limiting and fault injection, then the router.
+    ``/posts``), stats and dashboard accounting, CORS, who may use the admin routes, rate
+    limiting and fault injection, then the router.
     Stats come before everything that answers so they see every answer; CORS preflights
     are answered before the limiter and the faults, as a gateway would, so a browser
     meets the faults on its real requests."""
     return [
         Middleware(TrailingSlashMiddleware),
-        Middleware(AdminGuard, token=config.admin_token),
         Middleware(StatsMiddleware, stats=state.stats, routes=routes),
         Middleware(MetricsMiddleware, metrics=state.metrics),
         Middleware(
@@ -91,6 +90,8 @@ def _layers(
             allow_headers=["*"],
             expose_headers=list(EXPOSED_HEADERS),
         ),
+        # Inside CORS, so a page on another origin can read why it was refused.
+        Middleware(AdminGuard, token=config.admin_token),
         *state.disruption.middleware(),
     ]
 

@@ -180,6 +180,31 @@ def test_bad_input_in_a_control_shows_the_sandboxs_message(
     assert httpx2.get(f"{live.url}/_sandbox/faults").json()["rules"] == []
 
 
+def test_the_controls_work_from_the_keyboard(page: Any, live: SandboxServer) -> None:
+    expect = playwright_api.expect
+    open_dashboard(page, live)
+    page.get_by_label("Route", exact=True).focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("/users/*")
+    page.keyboard.press("Tab")  # to Kind
+    page.keyboard.press("Tab")  # to Probability %
+    page.keyboard.press("Control+A")
+    page.keyboard.type("100")
+    page.keyboard.press("Enter")
+    switch = page.get_by_role("button", name="Switch off /users/* status 503")
+    expect(switch).to_be_visible()
+    assert httpx2.get(f"{live.url}/users/1").status_code == 503
+    switch.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#faults-body tr[data-rule]")).to_have_count(0)
+    # Focus lands on the rule's "Switch on" button, where a keyboard user expects it.
+    assert page.evaluate("document.activeElement.textContent") == "Switch on"
+    assert httpx2.get(f"{live.url}/users/1").status_code == 200
+    page.keyboard.press("Enter")
+    expect(page.locator("#faults-body tr[data-rule]")).to_have_count(1)
+    live.set_faults()
+
+
 def test_reset_data_with_a_seed(page: Any, live: SandboxServer) -> None:
     expect = playwright_api.expect
     open_dashboard(page, live)

@@ -51,7 +51,7 @@ async function api(method, path, body) {
   const response = await fetch(path, init);
   const data = await response.json().catch(() => null);
   if (response.status === 401 || response.status === 403) {
-    askForToken(data && data.message);
+    askForToken(data && data.message, response.status);
     throw new AdminError((data && data.message) || "the admin token is needed");
   }
   if (!response.ok) {
@@ -60,9 +60,12 @@ async function api(method, path, body) {
   return data;
 }
 
-function askForToken(reason) {
+function askForToken(serverMessage, status) {
   const dialog = $("#token-dialog");
-  if (reason) $("#token-reason").textContent = reason;
+  let reason = "This sandbox's controls need its admin token: the one given to tether serve --admin-token (or TETHER_SANDBOX_ADMIN_TOKEN), or printed when it started.";
+  if (status === 403) reason = serverMessage || reason;  // no token would help: say why
+  else if (view.token) reason = "That admin token is not valid; enter it again.";
+  $("#token-reason").textContent = reason;
   setConnection("locked");
   if (!dialog.open) dialog.showModal();
   return new Promise((resolve) => view.tokenWaiters.push(resolve));
@@ -92,7 +95,7 @@ async function follow() {
       const response = await fetch("/_sandbox/events", { headers: authHeaders(), cache: "no-store" });
       if (response.status === 401 || response.status === 403) {
         const data = await response.json().catch(() => null);
-        await askForToken(data && data.message);
+        await askForToken(data && data.message, response.status);
         continue;
       }
       if (!response.ok || !response.body) throw new Error(String(response.status));

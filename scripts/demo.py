@@ -137,6 +137,7 @@ async def pagination(server: SandboxServer) -> None:
 def main() -> None:
     with serve_in_thread(SandboxConfig()) as server:
         console.print(f"[bold green]sandbox API running at {server.url}[/]")
+        console.print(f"watch it live: {server.dashboard_url}")
         safe_defaults(server)
         credentials(server)
         retries(server)

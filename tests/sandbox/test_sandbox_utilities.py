@@ -74,7 +74,9 @@ def test_delay_is_bounded(sandbox: SandboxServer, seconds: str) -> None:
 
 def test_health(sandbox: SandboxServer) -> None:
     assert httpx2.get(f"{sandbox.url}/_sandbox/health").json() == {
-        "status": "ok", "seed": 1, "db": ":memory:"}
+        "status": "ok", "seed": 1, "db": ":memory:", "collections": {
+            "users": 10, "posts": 100, "comments": 500, "albums": 100, "photos": 5000,
+            "todos": 200}}
 
 
 def test_reset_over_http_restores_data_and_counts(sandbox: SandboxServer) -> None:

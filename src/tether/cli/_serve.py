@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import errno
 import math
+import secrets
 import signal
 import socket
 import threading
+import webbrowser
 from pathlib import Path
 from types import FrameType
 from typing import Annotated, Any
@@ -15,7 +17,8 @@ import typer
 
 from tether.cli._app import app
 from tether.sandbox import ENV_VARS, SandboxConfig, serve_in_thread
-from tether.sandbox._config import DEFAULT_SEED, DEFAULT_TOKEN_TTL
+from tether.sandbox._admin_guard import is_loopback
+from tether.sandbox._config import ADMIN_TOKEN_ENV, DEFAULT_SEED, DEFAULT_TOKEN_TTL
 from tether.sandbox._faults import (
     FaultConfigError,
     FaultSet,
@@ -72,6 +75,16 @@ def _where(config: SandboxConfig, asked_seed: int | None) -> tuple[str, str | No
     return f"data in {config.db}, seed {config.seed} from the file", note
 
 
+def _dashboard_line(url: str, token: str | None, generated: bool) -> str:
+    """Where the dashboard is, and how to get past the admin token if there is one."""
+    if token is None:
+        return f"dashboard: {url}"
+    if generated:
+        return (f"dashboard: {url}#token={token} (admin token {token}, generated because "
+                f"the sandbox listens beyond this machine; set one with --admin-token)")
+    return f"dashboard: {url} (the page asks for the admin token)"
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -119,6 +132,17 @@ def serve(
         list[str] | None,
         typer.Option(help="Server-side limit per client key, e.g. 100/s, 600/min; repeatable."),
     ] = None,
+    admin_token: Annotated[
+        str | None,
+        typer.Option(envvar=ADMIN_TOKEN_ENV,
+                     help="Token the /_sandbox/ admin routes and the dashboard require "
+                     "(Authorization: Bearer). Without one they answer this machine only; "
+                     "a --host other than loopback gets a random one, printed at start."),
+    ] = None,
+    open_dashboard: Annotated[
+        bool,
+        typer.Option("--open", help="Open the live dashboard in the default web browser."),
+    ] = False,
 ) -> None:
     """Serve the sandbox: a JSONPlaceholder-compatible REST API on SQLite.
 
@@ -152,6 +176,14 @@ def serve(
         rates = parse_rates(rate_limit or [])
     except RateLimitConfigError as exc:
         raise typer.BadParameter(str(exc), param_hint="--rate-limit") from None
+    if admin_token is not None and not admin_token.strip():
+        raise typer.BadParameter(
+            "must not be empty; leave the option out to keep the admin routes to this "
+            "machine", param_hint="--admin-token")
+    generated = admin_token is None and not is_loopback(host)
+    if generated:
+        # Listening beyond this machine: the controls must not be open to the network.
+        admin_token = secrets.token_urlsafe(18)
     credentials = {
         "api_key": api_key, "bearer_token": token, "username": username,
         "password": password, "client_id": client_id, "client_secret": client_secret,
@@ -173,6 +205,7 @@ def serve(
             faults=from_file.rules + rules,
             fault_seed=from_file.seed,
             rate_limits=rates,
+            admin_token=admin_token,
         ).replace(**{name: value for name, value in credentials.items() if value})
     except (TypeError, ValueError) as exc:
         raise typer.BadParameter(str(exc)) from None
@@ -200,6 +233,12 @@ def serve(
                     f"faults: {len(config.faults)} rule(s) under seed {fault_seed}; "
                     f"rate limits per client: {limits}"
                 )
+            typer.echo(_dashboard_line(server.dashboard_url, admin_token, generated))
+            if open_dashboard:
+                # The token rides in the fragment, which the browser never sends anywhere.
+                fragment = f"#token={admin_token}" if admin_token else ""
+                if not webbrowser.open(server.dashboard_url + fragment):
+                    typer.echo("note: no web browser could be opened; visit the URL above")
             while not stop.wait(0.5):
                 pass
     except KeyboardInterrupt:

@@ -12,10 +12,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from tether.sandbox._admin_guard import AdminGuard
 from tether.sandbox._asgi import TrailingSlashMiddleware
 from tether.sandbox._config import SandboxConfig
+from tether.sandbox._dashboard import dashboard_routes
 from tether.sandbox._endpoints import other_routes
 from tether.sandbox._http import error
+from tether.sandbox._metrics import MetricsMiddleware
 from tether.sandbox._resources import RESOURCES
 from tether.sandbox._routes import resource_routes
 from tether.sandbox._state import SandboxState
@@ -71,13 +74,15 @@ def _layers(
     config: SandboxConfig, state: SandboxState, routes: list[BaseRoute]
 ) -> list[Middleware]:
     """The middleware stack, outermost first: one canonical path (``/posts/`` is
-    ``/posts``), stats accounting, CORS, rate limiting and fault injection, then the router.
+    ``/posts``), stats and dashboard accounting, CORS, who may use the admin routes, rate
+    limiting and fault injection, then the router.
     Stats come before everything that answers so they see every answer; CORS preflights
     are answered before the limiter and the faults, as a gateway would, so a browser
     meets the faults on its real requests."""
     return [
         Middleware(TrailingSlashMiddleware),
         Middleware(StatsMiddleware, stats=state.stats, routes=routes),
+        Middleware(MetricsMiddleware, metrics=state.metrics),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
@@ -85,6 +90,8 @@ def _layers(
             allow_headers=["*"],
             expose_headers=list(EXPOSED_HEADERS),
         ),
+        # Inside CORS, so a page on another origin can read why it was refused.
+        Middleware(AdminGuard, token=config.admin_token),
         *state.disruption.middleware(),
     ]
 
@@ -100,9 +107,10 @@ def create_app(
     """
     config = config or SandboxConfig()
     state = state or SandboxState(config)
-    # The fault and limit admin routes come first: "/{resource}/{id}" would match them too.
+    # The admin routes come first: "/{resource}/{id}" would match them too.
     routes: list[BaseRoute] = [
         *state.disruption.routes(),
+        *dashboard_routes(state),
         *other_routes(state),
         *resource_routes(state),
     ]

@@ -12,6 +12,7 @@ from tether.sandbox._faults import FaultRule, rules_from_any
 from tether.sandbox._limits import Rate, parse_rates
 
 __all__ = [
+    "ADMIN_TOKEN_ENV",
     "DEFAULT_API_KEY",
     "DEFAULT_BEARER_TOKEN",
     "DEFAULT_CLIENT_ID",
@@ -62,6 +63,9 @@ ENV_VARS: Mapping[str, str] = {
 }
 """Environment variable read for each credential by :meth:`SandboxConfig.from_env`."""
 
+ADMIN_TOKEN_ENV = "TETHER_SANDBOX_ADMIN_TOKEN"
+"""Environment variable holding the admin token (``tether serve --admin-token``)."""
+
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
@@ -97,6 +101,9 @@ class SandboxConfig:
     rate_limits: tuple[Rate, ...] = ()
     """Server-side rate limits per client key at start (``--rate-limit 100/s``); strings
     such as ``"100/s"`` are accepted too."""
+    admin_token: str | None = None
+    """Token the admin routes (``/_sandbox/...``) and the dashboard require, sent as
+    ``Authorization: Bearer <token>``. ``None``: they answer loopback clients only."""
 
     def __post_init__(self) -> None:
         # Rules and rates may be given in their text/dict forms; store the parsed values.
@@ -124,12 +131,20 @@ class SandboxConfig:
         for name in ENV_VARS:
             if not getattr(self, name):
                 raise ValueError(f"SandboxConfig.{name} must not be empty")
+        if self.admin_token is not None and (
+            not isinstance(self.admin_token, str) or not self.admin_token.strip()
+        ):
+            raise ValueError(
+                f"SandboxConfig.admin_token must be a non-empty string or None, got "
+                f"{self.admin_token!r:.40}"
+            )
 
     @classmethod
     def from_env(
         cls, environ: Mapping[str, str] | None = None, **overrides: Any
     ) -> SandboxConfig:
-        """Build a configuration whose credentials come from ``TETHER_SANDBOX_*`` variables.
+        """Build a configuration whose credentials (and admin token) come from
+        ``TETHER_SANDBOX_*`` variables.
 
         Explicit ``overrides`` (``None`` values are ignored) win over the environment,
         which wins over the documented defaults.
@@ -138,6 +153,8 @@ class SandboxConfig:
         values: dict[str, Any] = {
             name: env[var] for name, var in ENV_VARS.items() if env.get(var)
         }
+        if env.get(ADMIN_TOKEN_ENV):
+            values["admin_token"] = env[ADMIN_TOKEN_ENV]
         known = {f.name for f in fields(cls)}
         for name, value in overrides.items():
             if name not in known:

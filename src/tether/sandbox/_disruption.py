@@ -3,7 +3,8 @@
 :class:`Disruption` bundles the :class:`FaultInjector` and the :class:`RateLimiter` of one
 app so ``create_app`` wires them with a few lines: :meth:`Disruption.routes` adds
 
-- ``GET /_sandbox/faults`` -> ``{"seed": 1, "rules": [...], "configured": {...}}``
+- ``GET /_sandbox/faults`` -> ``{"seed": 1, "rules": [...], "configured": [...], "hits":
+  [{"matched": 12, "fired": 3}, ...]}`` (``hits[i]`` counts ``rules[i]``)
 - ``PUT /_sandbox/faults`` with a list of rules or ``{"seed": N, "rules": [...]}``
 - ``GET /_sandbox/limits`` -> ``{"limits": ["50/s"], "configured": [...]}``
 - ``PUT /_sandbox/limits`` with ``{"limits": ["50/s", "1000/h"]}`` (or a bare list/string)
@@ -72,8 +73,21 @@ class Disruption:
         self.limits.restore()
 
     def stats(self) -> dict[str, Any]:
-        """Accounting since the last restore: faults injected by kind and 429s sent."""
-        return {"faults": self.faults.injected(), "rate_limited": self.limits.refused()}
+        """Accounting since the last restore: faults injected by kind, 429s sent, and per
+        rule in force its route, kind and how often it matched and fired."""
+        return {"faults": self.faults.injected(), "rate_limited": self.limits.refused(),
+                "fault_rules": self._rule_hits()}
+
+    def _rule_hits(self) -> list[dict[str, Any]]:
+        return [
+            {"route": rule.route.text, "kind": rule.fault.kind,
+             "probability": rule.probability, "matched": matched, "fired": fired}
+            for rule, matched, fired in self.faults.rule_hits()
+        ]
+
+    def describe(self) -> dict[str, Any]:
+        """What ``GET /_sandbox/faults`` and ``GET /_sandbox/limits`` answer, together."""
+        return {"faults": self._faults_body(), "limits": self._limits_body()}
 
     def middleware(self) -> list[Middleware]:
         """The rate-limit layer, then the fault layer (outermost first)."""
@@ -92,11 +106,13 @@ class Disruption:
         ]
 
     def _faults_body(self) -> dict[str, Any]:
-        current = self.faults.current
+        hits = self.faults.rule_hits()  # rules and counters read together
         return {
             "seed": self.faults.seed,
-            "rules": [rule.to_dict() for rule in current.rules],
+            "rules": [rule.to_dict() for rule, _, _ in hits],
             "configured": self.faults.configured.to_dict()["rules"],
+            # Beside the rules, not in them, so a script can PUT the rules back as read.
+            "hits": [{"matched": matched, "fired": fired} for _, matched, fired in hits],
         }
 
     def _limits_body(self) -> dict[str, Any]:

@@ -148,7 +148,8 @@ def other_routes(state: SandboxState) -> list[Route]:
 
     async def health(request: Request) -> Response:
         return json_response(
-            {"status": "ok", "seed": state.store.seed, "db": state.config.db or ":memory:"}
+            {"status": "ok", "seed": state.store.seed, "db": state.config.db or ":memory:",
+             "collections": {name: state.store.count(name) for name in RESOURCES}}
         )
 
     async def reset(request: Request) -> Response:
@@ -163,7 +164,8 @@ def other_routes(state: SandboxState) -> list[Route]:
         return json_response({"status": "reset", "seed": state.store.seed})
 
     async def stats(request: Request) -> Response:
-        return json_response({**state.stats.snapshot(), **state.disruption.stats()})
+        return json_response({**state.stats.snapshot(), **state.disruption.stats(),
+                              **state.metrics.summary()})
 
     async def index(request: Request) -> Response:
         # What a first visit to the base URL should show: where everything is.
@@ -173,6 +175,7 @@ def other_routes(state: SandboxState) -> list[Route]:
             "resources": {name: f"{base}/{name}" for name in RESOURCES},
             "openapi": f"{base}/openapi.json",
             "health": f"{base}/_sandbox/health",
+            "dashboard": f"{base}/_sandbox/ui",
         })
 
     documents: dict[str, str] = {}

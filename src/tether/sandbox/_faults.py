@@ -703,6 +703,15 @@ class FaultInjector:
                 self._injected[kind] = self._injected.get(kind, 0) + 1
             return decision
 
+    def rule_hits(self) -> list[tuple[FaultRule, int, int]]:
+        """Each rule in force with the requests it matched and the times it fired, counted
+        from when it was put in force."""
+        with self._lock:
+            return [
+                (rule, matched, fired)
+                for rule, (matched, fired) in zip(self._current.rules, self._counts, strict=True)
+            ]
+
     def injected(self) -> dict[str, int]:
         """Faults injected since the last restore, by kind."""
         with self._lock:

@@ -16,7 +16,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tether.sandbox._asgi import passes_through, send_json
 from tether.sandbox._limits import RateLimiter, client_key, rate_limit_headers
 
-__all__ = ["RateLimitMiddleware"]
+__all__ = ["RateLimitMiddleware", "request_key"]
+
+
+def request_key(scope: Scope) -> str:
+    """Whose quota the request of ``scope`` spends (:func:`client_key`)."""
+    headers = {
+        name.decode("latin-1").lower(): value.decode("latin-1")
+        for name, value in scope.get("headers", [])
+    }
+    client = scope.get("client")
+    query = scope.get("query_string", b"")
+    query_key = None
+    if b"api_key=" in query:
+        values = parse_qs(query.decode("latin-1")).get("api_key")
+        query_key = values[0] if values else None
+    return client_key(headers, client[0] if client else None, query_key)
 
 
 class RateLimitMiddleware:
@@ -33,17 +48,7 @@ class RateLimitMiddleware:
         if passes_through(scope) or not self.limiter.rates:
             await self.app(scope, receive, send)
             return
-        headers = {
-            name.decode("latin-1").lower(): value.decode("latin-1")
-            for name, value in scope.get("headers", [])
-        }
-        client = scope.get("client")
-        query = scope.get("query_string", b"")
-        query_key = None
-        if b"api_key=" in query:
-            values = parse_qs(query.decode("latin-1")).get("api_key")
-            query_key = values[0] if values else None
-        key = client_key(headers, client[0] if client else None, query_key)
+        key = request_key(scope)
         decision = self.limiter.hit(key, self.clock())
         extra = [
             (name.lower().encode("latin-1"), value.encode("latin-1"))

@@ -175,8 +175,29 @@ def _other_paths() -> dict[str, Any]:
             "summary": "Reseed data; clear stats, tokens and idempotency keys",
             "parameters": [_query("seed", "Seed to use instead of the configured one")],
             "responses": {"200": anything}}},
-        "/_sandbox/stats": {"get": {"summary": "Requests by route and status since reset",
-                                    "responses": {"200": anything}}},
+        "/_sandbox/stats": {"get": {
+            "summary": "Requests by route and status since reset; faults, 429s, hits per "
+                       "fault rule, latency percentiles and requests per client key",
+            "responses": {"200": anything}}},
+        "/_sandbox/ui": {"get": {
+            "summary": "The live dashboard (an HTML page)",
+            "responses": {"200": {"description": "HTML page",
+                                  "content": {"text/html": {"schema": {"type": "string"}}}}}}},
+        "/_sandbox/ui/{name}": {"get": {
+            "summary": "A static file of the dashboard (script, style sheet)",
+            "parameters": [{"name": "name", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The file"}, "404": _ERROR}}},
+        "/_sandbox/routes": {"get": {
+            "summary": "Every route with a summary and, for GETs, an example path",
+            "responses": {"200": _json({"type": "array", "items": {"type": "object"}},
+                                       "[{method, path, summary, example}]")}}},
+        "/_sandbox/events": {"get": {
+            "summary": "Server-sent events: a JSON snapshot of the figures twice a second",
+            "parameters": [_query("once", "1: send one event and end the stream", "string")],
+            "responses": {"200": {"description": "text/event-stream of snapshot events",
+                                  "content": {"text/event-stream": {
+                                      "schema": {"type": "string"}}}}}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {"200": anything}}},
     }
 

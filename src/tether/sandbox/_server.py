@@ -41,14 +41,19 @@ class SandboxServer(DisruptionControls):
         url_host = f"[{reachable}]" if ":" in reachable else reachable
         self.url = f"http://{url_host}:{port}"
         """Base URL without a trailing slash, e.g. ``http://127.0.0.1:54321``."""
+        self.dashboard_url = f"{self.url}/_sandbox/ui"
+        """The live dashboard of this server (``docs/sandbox.md``)."""
 
     def reset(self, seed: int | None = None) -> None:
         """Reseed the data (default: ``config.seed``) and clear counters, tokens, keys."""
         self.state.reset(seed)
 
     def stats(self) -> dict[str, Any]:
-        """Requests since the last reset: ``{"since", "total", "by_status", "routes"}``."""
-        return {**self.state.stats.snapshot(), **self.state.disruption.stats()}
+        """Requests since the last reset: ``{"since", "total", "by_status", "routes"}``,
+        with the faults and 429s sent and the dashboard's figures (what
+        ``GET /_sandbox/stats`` answers)."""
+        return {**self.state.stats.snapshot(), **self.state.disruption.stats(),
+                **self.state.metrics.summary()}
 
     def __repr__(self) -> str:
         return f"<SandboxServer {self.url}>"
@@ -130,6 +135,7 @@ def serve_in_thread(
     try:
         yield SandboxServer(state.config, state, host, int(bound_port))
     finally:
+        state.closing.set()  # ends the dashboard's event streams, or shutdown waits on them
         server.should_exit = True
         thread.join(10)
         sock.close()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
 from tether.sandbox._auth import TokenBook
 from tether.sandbox._config import SandboxConfig
 from tether.sandbox._disruption import Disruption
+from tether.sandbox._metrics import Metrics
 from tether.sandbox._stats import Stats
 from tether.sandbox._store import Store
 
@@ -35,6 +37,10 @@ class SandboxState:
             config.faults, config.rate_limits, config.seed, config.fault_seed
         )
         """Fault rules and rate limits in force, with their counters."""
+        self.metrics = Metrics()
+        """Per-second series, latencies and client keys, for the dashboard."""
+        self.closing = threading.Event()
+        """Set when the server stops, so long-lived streams (the dashboard's) end first."""
 
     def reset(self, seed: int | None = None) -> None:
         """Fresh data for ``seed`` (default: the seed in force at start), no counts, no
@@ -43,6 +49,7 @@ class SandboxState:
             raise TypeError(f"reset(seed=...) must be an int or None, got {seed!r}")
         self.store.reset(self.config.seed if seed is None else seed)
         self.stats.clear()
+        self.metrics.clear()
         self.tokens.clear()
         self.disruption.restore()
 

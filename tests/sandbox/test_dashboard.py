@@ -249,20 +249,24 @@ def test_admin_token_is_checked_when_configured() -> None:
 
 def test_server_stops_promptly_with_a_stream_open() -> None:
     ended: list[str] = []
+    streaming = threading.Event()
 
     def follow(url: str) -> None:
         try:
             with httpx2.stream("GET", f"{url}/_sandbox/events", timeout=10) as response:
                 for _ in response.iter_lines():
-                    pass
+                    streaming.set()
             ended.append("closed by the server")
         except httpx2.HTTPError as exc:
             ended.append(f"failed: {exc!r}")
+        finally:
+            streaming.set()
 
     with serve_in_thread(SandboxConfig()) as server:
         reader = threading.Thread(target=follow, args=(server.url,))
         reader.start()
-        events(server.url, 1)  # the stream is up
+        # Shut down only once this reader's own stream is up and sending.
+        assert streaming.wait(10)
     reader.join(10)
     # The stream ended cleanly instead of being cut when shutdown gave up waiting.
     assert ended == ["closed by the server"]

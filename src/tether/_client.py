@@ -50,36 +50,31 @@ from tether._config import (
     Settings,
     attach_call_options,
     check_auth,
+    check_budget,
     check_hooks,
     check_httpx2_arguments,
+    check_retry,
     check_timeout,
     check_transport,
-    timeout_within_deadline,
 )
 from tether._errors import ConfigurationError, error_for_response
 from tether._hooks import Hook
-from tether._logging import AsyncObservingTransport, ObservingTransport
-from tether._options import EXTENSION_KEY, CallOptions
+from tether._options import CallOptions
 from tether._pagination import AsyncPaginator, Paginator, paginate_method
-from tether._ratelimit import (
-    AsyncRateLimitTransport,
-    RateLimiter,
-    RateLimitLike,
-    RateLimitTransport,
-    as_limiter,
-)
+from tether._ratelimit import RateLimiter, RateLimitLike, as_limiter
 from tether._redact import is_sensitive_header, redact_url
 from tether._response import Response
 from tether._retry import Retry
 from tether._retry_budget import RetryBudget
-from tether._retry_transport import READ_BODY_EXTENSION, AsyncRetryTransport, RetryTransport
+from tether._transports._base import CALL_OPTIONS_EXTENSION, READ_BODY_EXTENSION
+from tether._transports._stack import compose_transport
 
 if TYPE_CHECKING:
     from httpx2._client import BaseClient
 else:
     BaseClient = object
 
-__all__ = ["AsyncClient", "Client", "compose_transport"]
+__all__ = ["AsyncClient", "Client"]
 
 EventHook = Callable[..., Any]
 _Transport = TypeVar("_Transport", httpx2.BaseTransport, httpx2.AsyncBaseTransport)
@@ -318,51 +313,17 @@ def _name_other_request(error: httpx2.TransportError, request: httpx2.Request) -
         )
 
 
-def compose_transport(
-    base: _Transport,
-    settings: Settings,
-    *,
-    asynchronous: bool,
-    retry: Retry | bool = True,
-    retry_budget: RetryBudget | Literal[False] = False,
-    rate_limiter: RateLimiter | None = None,
-) -> _Transport:
-    """Wrap ``base`` in tether's transport layers; the only place the stack is assembled.
-
-    Innermost first: the client-side rate limiter, then retry, so that every attempt a
-    retry makes passes the limiter; the observing layer goes outermost and logs each call
-    once with its attempt count. A retry layer reports every attempt to the hooks itself,
-    so when one is present the observer must not emit ``RequestFinished`` as well.
-
-    ``asynchronous`` is explicit because one transport object may serve both kinds of
-    client (``httpx2.MockTransport`` does); the result is of the same kind as ``base``.
-    """
-    # The retry layer is there even with retry=False: a call may still ask for retries
-    # (retry=tether.Retry(...)) or a deadline, and it reports each attempt to the hooks.
-    hooks = settings.hooks
-    either: httpx2.BaseTransport | httpx2.AsyncBaseTransport = base
-    if asynchronous:
-        inner = cast(httpx2.AsyncBaseTransport, either)
-        if rate_limiter is not None:
-            inner = AsyncRateLimitTransport(inner, rate_limit=rate_limiter, hooks=hooks)
-        inner = AsyncRetryTransport(inner, retry=retry, budget=retry_budget, hooks=hooks)
-        return cast(_Transport, AsyncObservingTransport(inner, hooks, emit_finished=False))
-    stack = cast(httpx2.BaseTransport, either)
-    if rate_limiter is not None:
-        stack = RateLimitTransport(stack, rate_limit=rate_limiter, hooks=hooks)
-    stack = RetryTransport(stack, retry=retry, budget=retry_budget, hooks=hooks)
-    return cast(_Transport, ObservingTransport(stack, hooks, emit_finished=False))
-
-
 def _is_https_upgrade(url: httpx2.URL, location: httpx2.URL) -> bool:
-    """``http://host`` to ``https://host`` on default ports: the one cross-origin
-    redirect that keeps credentials, as httpx2 itself does for Authorization."""
+    """``http://host`` to ``https://host`` on default ports: the one cross-origin redirect
+    that keeps credentials, as httpx2 itself does for Authorization. Origins are compared
+    normalised, so ``[::1]`` and ``[0:0:0:0:0:0:0:1]`` are one host."""
+    origin, target = url.origin, location.origin
     return (
-        url.host == location.host
-        and url.scheme == "http"
-        and location.scheme == "https"
-        and url.port in (None, 80)
-        and location.port in (None, 443)
+        origin.host == target.host
+        and origin.scheme == "http"
+        and origin.port == 80
+        and target.scheme == "https"
+        and target.port == 443
     )
 
 
@@ -498,22 +459,8 @@ class _Shared(BaseClient):
     def _init_retry(
         self, retry: Retry | bool, retry_budget: RetryBudget | Literal[False] | None
     ) -> None:
-        if retry is True:
-            retry = Retry()
-        elif retry is not False and not isinstance(retry, Retry):
-            raise ConfigurationError(
-                f"retry={retry!r}: pass a tether.Retry(...), True for the default policy, "
-                "or False to send every request once"
-            )
-        if retry_budget is None:
-            retry_budget = RetryBudget()
-        elif retry_budget is not False and not isinstance(retry_budget, RetryBudget):
-            raise ConfigurationError(
-                f"retry_budget={retry_budget!r}: pass a tether.RetryBudget(...), or False "
-                "for no client-wide limit on retries"
-            )
-        self._retry = retry
-        self._retry_budget = retry_budget
+        self._retry = check_retry(retry) or False
+        self._retry_budget = check_budget(retry_budget, argument="retry_budget") or False
 
     @property
     def timeout(self) -> httpx2.Timeout:
@@ -546,9 +493,6 @@ class _Shared(BaseClient):
                 retry=retry,
                 deadline=deadline,
             )
-            if deadline is not None:
-                base = self._timeout if isinstance(timeout, UseClientDefault) else timeout
-                kwargs["timeout"] = timeout_within_deadline(httpx2.Timeout(base), deadline)
         return kwargs
 
     def _send_options(self, request: httpx2.Request, options: _SendOptions) -> Mapping[str, Any]:
@@ -563,7 +507,7 @@ class _Shared(BaseClient):
         deadline = kwargs.pop("deadline", None)
         if raise_for_status is None and retry is None and deadline is None:
             return kwargs
-        current = request.extensions.get(EXTENSION_KEY)
+        current = request.extensions.get(CALL_OPTIONS_EXTENSION)
         if isinstance(current, CallOptions):
             # send() arguments win over what build_request()/request() already attached.
             if raise_for_status is None:
@@ -599,7 +543,7 @@ class _Shared(BaseClient):
         return headers
 
     def _raises_for(self, request: httpx2.Request) -> bool:
-        options = request.extensions.get(EXTENSION_KEY)
+        options = request.extensions.get(CALL_OPTIONS_EXTENSION)
         if isinstance(options, CallOptions) and options.raise_for_status is not None:
             return options.raise_for_status
         return self._tether.raise_for_status

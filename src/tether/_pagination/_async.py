@@ -21,9 +21,9 @@ from contextlib import aclosing
 from typing import Any, NoReturn
 
 import httpx2
-from httpx2._types import QueryParamTypes
 
 from tether._errors import ConfigurationError
+from tether._httpx2 import QueryParamTypes
 from tether._pagination._checkpoint import Checkpoint
 from tether._pagination._page import Page
 from tether._pagination._request import PageRequest

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 import httpx2
-from httpx2._types import QueryParamTypes
 
 from tether._errors import ConfigurationError
+from tether._httpx2 import QueryParamTypes
 from tether._pagination._checkpoint import Checkpoint
 from tether._pagination._core import PaginationCore
 from tether._pagination._detect import Detection

@@ -154,7 +154,11 @@ class _Shared(Generic[_T]):
         budget = self.budget
         if budget is not None:
             budget.record_call()
-        keyed = policy is not None and _keyed(request, policy)
+        keyed = (
+            policy is not None
+            and request.method not in policy.methods
+            and _keyed(request, policy)
+        )
         read_body = (policy is not None or deadline_at is not None) and (
             READ_BODY_EXTENSION in request.extensions
         )
@@ -163,10 +167,10 @@ class _Shared(Generic[_T]):
         original = request.extensions
         # A retry of this call failed (and none has succeeded): see RetryBudget.waste.
         troubled = False
+        number = 1
+        began = start
         try:
             while True:
-                number = len(history) + 1
-                began = clock()
                 if deadline_at is not None or number > 1:
                     request.extensions = call.extensions(original, number, deadline_at, began)
                 outcome = yield Send(request, deadline_at, read_body)
@@ -213,6 +217,8 @@ class _Shared(Generic[_T]):
                         yield Release(response)
                     if wait > 0 and not is_testing():
                         yield Sleep(wait)
+                    number += 1
+                    began = clock()
                     continue
                 if not decision.retry and decision.stop not in ("deadline", "retry_after"):
                     # Nothing to retry, or no attempts left: the outcome is the answer.
@@ -236,8 +242,6 @@ class _Shared(Generic[_T]):
 def _keyed(request: httpx2.Request, policy: Retry) -> bool:
     """Whether a non-idempotent request carries an idempotency key (one is added when the
     policy asks for it): one key for every attempt lets the server spot a replay."""
-    if request.method in policy.methods:
-        return False
     header = policy.idempotency_header
     if header in request.headers:
         return True
@@ -451,24 +455,22 @@ class RetryTransport(_Shared[httpx2.BaseTransport], Layer):
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         flow = self.flow(request)
+        outcome: httpx2.Response | Exception | None = None
         try:
-            step = next(flow)
             while True:
+                step = flow.send(outcome)
+                outcome = None
                 if isinstance(step, Send):
                     try:
-                        outcome: httpx2.Response | Exception = self._send(step)
+                        outcome = self._send(step)
                     except Exception as error:
                         outcome = error
-                    step = flow.send(outcome)
-                    continue
-                if isinstance(step, Release):
+                elif isinstance(step, Release):
                     _release(step.response)
                 else:
                     time.sleep(step.seconds)
-                step = next(flow)
         except StopIteration as done:
-            response: httpx2.Response = done.value
-            return response
+            return done.value  # type: ignore[no-any-return]
         finally:
             flow.close()
 
@@ -510,24 +512,22 @@ class AsyncRetryTransport(_Shared[httpx2.AsyncBaseTransport], AsyncLayer):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         flow = self.flow(request)
+        outcome: httpx2.Response | Exception | None = None
         try:
-            step = next(flow)
             while True:
+                step = flow.send(outcome)
+                outcome = None
                 if isinstance(step, Send):
                     try:
-                        outcome: httpx2.Response | Exception = await self._send(step)
+                        outcome = await self._send(step)
                     except Exception as error:
                         outcome = error
-                    step = flow.send(outcome)
-                    continue
-                if isinstance(step, Release):
+                elif isinstance(step, Release):
                     await _arelease(step.response)
                 else:
                     await anyio.sleep(step.seconds)
-                step = next(flow)
         except StopIteration as done:
-            response: httpx2.Response = done.value
-            return response
+            return done.value  # type: ignore[no-any-return]
         finally:
             flow.close()
 

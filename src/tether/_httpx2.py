@@ -10,8 +10,9 @@ redirect's headers or an ``auth`` argument. tether needs those to be a drop-in s
 * ``DEFAULT_MAX_REDIRECTS``, so ``max_redirects`` defaults to what httpx2's does;
 * the client methods tether overrides, ``_build_auth`` (every ``auth`` passes through it)
   and ``_redirect_headers`` (the headers a redirect keeps), and the attributes it reads or
-  replaces, ``_transport``, ``_mounts`` (keyed by ``URLPattern``) and
-  ``_default_encoding``.
+  replaces: ``_transport`` and ``_mounts`` (keyed by ``URLPattern``), which httpx2 builds
+  from many arguments and tether wraps in its layers; ``_timeout``, behind the ``timeout``
+  property tether checks; ``_default_encoding``, which ``with_options`` copies.
 
 ``tests/test_httpx2_private.py`` checks each of these against the installed httpx2, so a
 release that changes one fails there, by name, rather than somewhere inside a request.
@@ -37,6 +38,7 @@ from httpx2._types import (
 from httpx2._utils import URLPattern
 
 __all__ = [
+    "CLIENT_ATTRIBUTES",
     "CLIENT_HOOKS",
     "DEFAULT_MAX_REDIRECTS",
     "AuthTypes",
@@ -56,3 +58,6 @@ __all__ = [
 
 CLIENT_HOOKS = ("_build_auth", "_redirect_headers")
 """The private methods of httpx2's clients that tether's clients override."""
+
+CLIENT_ATTRIBUTES = ("_transport", "_mounts", "_timeout", "_default_encoding")
+"""The private attributes of httpx2's clients that tether's clients read or replace."""

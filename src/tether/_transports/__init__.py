@@ -1,11 +1,11 @@
-"""tether's transport layers, one module each; :func:`compose_transport` stacks them.
+"""tether's transport layers, one module each; ``_stack.compose_transport`` stacks them.
 
 A call through a tether client goes down the stack and its answer comes back up::
 
     Client.send
       -> ObservingTransport      _observe.py   one log line and event per call
         -> RetryTransport        _retry.py     attempts, waits, deadline, budget
-          -> RateLimitTransport  _ratelimit.py  reserve a slot, wait, learn the pace
+          -> RateLimitTransport  _ratelimit.py reserve a slot, wait, learn the pace
             -> base transport    httpx2's, or the user's
 
 The layers share only what :mod:`tether._transports._base` defines (the extension keys the

@@ -470,7 +470,8 @@ class RetryTransport(_Shared[httpx2.BaseTransport], Layer):
                 else:
                     time.sleep(step.seconds)
         except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
+            response: httpx2.Response = done.value
+            return response
         finally:
             flow.close()
 
@@ -527,7 +528,8 @@ class AsyncRetryTransport(_Shared[httpx2.AsyncBaseTransport], AsyncLayer):
                 else:
                     await anyio.sleep(step.seconds)
         except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
+            response: httpx2.Response = done.value
+            return response
         finally:
             flow.close()
 

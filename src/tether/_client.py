@@ -334,10 +334,8 @@ class _Shared(BaseClient):
     def timeout(self, timeout: TimeoutTypes) -> None:
         self._timeout = check_timeout(timeout, allow_no_timeout=self._tether.allow_no_timeout)
 
-    def _timeout_for(self, timeout: TimeoutTypes | UseClientDefault) -> Any:
+    def _timeout_for(self, timeout: TimeoutTypes | UseClientDefault) -> httpx2.Timeout:
         """A per-call timeout, checked like the client's."""
-        if timeout is USE_CLIENT_DEFAULT:
-            return timeout
         return check_timeout(
             cast(TimeoutTypes, timeout), allow_no_timeout=self._tether.allow_no_timeout
         )
@@ -637,10 +635,9 @@ class Client(_Shared, httpx2.Client):
         * ``retry``: a :class:`tether.Retry` for this call, or ``False`` to send once.
         * ``deadline``: seconds for the whole call, retries and waits included.
         """
-        if raise_for_status is not None or retry is not None or deadline is not None:
-            extensions = attach_call_options(
-                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
-            )
+        extensions = attach_call_options(
+            extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+        )
         response = super().request(
             method,
             url,
@@ -653,7 +650,7 @@ class Client(_Shared, httpx2.Client):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=self._timeout_for(timeout),
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
             extensions=extensions,
         )
         return cast(Response, response)
@@ -684,10 +681,9 @@ class Client(_Shared, httpx2.Client):
 
         With ``raise_for_status`` in force an error status raises before the block runs.
         """
-        if raise_for_status is not None or retry is not None or deadline is not None:
-            extensions = attach_call_options(
-                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
-            )
+        extensions = attach_call_options(
+            extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+        )
         with super().stream(
             method,
             url,
@@ -700,7 +696,7 @@ class Client(_Shared, httpx2.Client):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=self._timeout_for(timeout),
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
             extensions=extensions,
         ) as response:
             yield cast(Response, response)
@@ -722,7 +718,7 @@ class Client(_Shared, httpx2.Client):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``GET`` request; arguments as in :meth:`request`."""
-        return self.request(
+        response = super().request(
             "GET",
             url,
             params=params,
@@ -730,12 +726,12 @@ class Client(_Shared, httpx2.Client):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_suggesting
     def options(
@@ -754,7 +750,7 @@ class Client(_Shared, httpx2.Client):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``OPTIONS`` request; arguments as in :meth:`request`."""
-        return self.request(
+        response = super().request(
             "OPTIONS",
             url,
             params=params,
@@ -762,12 +758,12 @@ class Client(_Shared, httpx2.Client):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_suggesting
     def head(
@@ -786,7 +782,7 @@ class Client(_Shared, httpx2.Client):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``HEAD`` request; arguments as in :meth:`request`."""
-        return self.request(
+        response = super().request(
             "HEAD",
             url,
             params=params,
@@ -794,12 +790,12 @@ class Client(_Shared, httpx2.Client):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_suggesting
     def delete(
@@ -818,7 +814,7 @@ class Client(_Shared, httpx2.Client):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``DELETE`` request; arguments as in :meth:`request`."""
-        return self.request(
+        response = super().request(
             "DELETE",
             url,
             params=params,
@@ -826,12 +822,12 @@ class Client(_Shared, httpx2.Client):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_suggesting
     def post(
@@ -854,7 +850,7 @@ class Client(_Shared, httpx2.Client):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``POST`` request; arguments as in :meth:`request`."""
-        return self.request(
+        response = super().request(
             "POST",
             url,
             content=content,
@@ -866,12 +862,12 @@ class Client(_Shared, httpx2.Client):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_suggesting
     def put(
@@ -894,7 +890,7 @@ class Client(_Shared, httpx2.Client):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``PUT`` request; arguments as in :meth:`request`."""
-        return self.request(
+        response = super().request(
             "PUT",
             url,
             content=content,
@@ -906,12 +902,12 @@ class Client(_Shared, httpx2.Client):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_suggesting
     def patch(
@@ -934,7 +930,7 @@ class Client(_Shared, httpx2.Client):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``PATCH`` request; arguments as in :meth:`request`."""
-        return self.request(
+        response = super().request(
             "PATCH",
             url,
             content=content,
@@ -946,12 +942,12 @@ class Client(_Shared, httpx2.Client):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_suggesting
     def query(
@@ -974,7 +970,7 @@ class Client(_Shared, httpx2.Client):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``QUERY`` request; arguments as in :meth:`request`."""
-        return self.request(
+        response = super().request(
             "QUERY",
             url,
             content=content,
@@ -986,12 +982,12 @@ class Client(_Shared, httpx2.Client):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     paginate = paginate_method(
         Paginator,
@@ -1152,10 +1148,9 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         * ``retry``: a :class:`tether.Retry` for this call, or ``False`` to send once.
         * ``deadline``: seconds for the whole call, retries and waits included.
         """
-        if raise_for_status is not None or retry is not None or deadline is not None:
-            extensions = attach_call_options(
-                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
-            )
+        extensions = attach_call_options(
+            extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+        )
         response = await super().request(
             method,
             url,
@@ -1168,7 +1163,7 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=self._timeout_for(timeout),
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
             extensions=extensions,
         )
         return cast(Response, response)
@@ -1199,10 +1194,9 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
 
         With ``raise_for_status`` in force an error status raises before the block runs.
         """
-        if raise_for_status is not None or retry is not None or deadline is not None:
-            extensions = attach_call_options(
-                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
-            )
+        extensions = attach_call_options(
+            extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+        )
         async with super().stream(
             method,
             url,
@@ -1215,7 +1209,7 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=self._timeout_for(timeout),
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
             extensions=extensions,
         ) as response:
             yield cast(Response, response)
@@ -1237,7 +1231,7 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``GET`` request; arguments as in :meth:`request`."""
-        return await self.request(
+        response = await super().request(
             "GET",
             url,
             params=params,
@@ -1245,12 +1239,12 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_asuggesting
     async def options(
@@ -1269,7 +1263,7 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``OPTIONS`` request; arguments as in :meth:`request`."""
-        return await self.request(
+        response = await super().request(
             "OPTIONS",
             url,
             params=params,
@@ -1277,12 +1271,12 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_asuggesting
     async def head(
@@ -1301,7 +1295,7 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``HEAD`` request; arguments as in :meth:`request`."""
-        return await self.request(
+        response = await super().request(
             "HEAD",
             url,
             params=params,
@@ -1309,12 +1303,12 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_asuggesting
     async def delete(
@@ -1333,7 +1327,7 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``DELETE`` request; arguments as in :meth:`request`."""
-        return await self.request(
+        response = await super().request(
             "DELETE",
             url,
             params=params,
@@ -1341,12 +1335,12 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_asuggesting
     async def post(
@@ -1369,7 +1363,7 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``POST`` request; arguments as in :meth:`request`."""
-        return await self.request(
+        response = await super().request(
             "POST",
             url,
             content=content,
@@ -1381,12 +1375,12 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_asuggesting
     async def put(
@@ -1409,7 +1403,7 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``PUT`` request; arguments as in :meth:`request`."""
-        return await self.request(
+        response = await super().request(
             "PUT",
             url,
             content=content,
@@ -1421,12 +1415,12 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_asuggesting
     async def patch(
@@ -1449,7 +1443,7 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``PATCH`` request; arguments as in :meth:`request`."""
-        return await self.request(
+        response = await super().request(
             "PATCH",
             url,
             content=content,
@@ -1461,12 +1455,12 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     @_asuggesting
     async def query(
@@ -1489,7 +1483,7 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         deadline: float | None = None,
     ) -> Response:
         """Send a ``QUERY`` request; arguments as in :meth:`request`."""
-        return await self.request(
+        response = await super().request(
             "QUERY",
             url,
             content=content,
@@ -1501,12 +1495,12 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             cookies=cookies,
             auth=auth,
             follow_redirects=follow_redirects,
-            timeout=timeout,
-            extensions=extensions,
-            raise_for_status=raise_for_status,
-            retry=retry,
-            deadline=deadline,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
         )
+        return cast(Response, response)
 
     paginate = paginate_method(
         AsyncPaginator,

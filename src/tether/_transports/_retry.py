@@ -45,6 +45,7 @@ from tether._retry_errors import (
 )
 from tether._transports._base import (
     ATTEMPT_EXTENSION,
+    CALL_OPTIONS_EXTENSION,
     DEADLINE_EXTENSION,
     READ_BODY_EXTENSION,
     AsyncLayer,
@@ -138,18 +139,21 @@ class _Shared(Generic[_T]):
         """The attempts of one call of ``request``; see the module documentation."""
         clock = self._clock
         start = clock()
-        options = call_options(request)
-        chosen = options.retry
-        if chosen is None:
-            policy = self._policy
-        elif chosen is True:
-            policy = self._policy or Retry()
-        else:
-            policy = chosen or None
-        deadline = options.deadline
-        if deadline is None:
-            source = policy or self._policy
-            deadline = None if source is None else source.deadline
+        policy = self._policy
+        deadline = None if policy is None else policy.deadline
+        if CALL_OPTIONS_EXTENSION in request.extensions:
+            options = call_options(request)
+            chosen = options.retry
+            if chosen is True:
+                policy = policy or Retry()
+            elif chosen is not None:
+                policy = chosen or None
+            if options.deadline is not None:
+                deadline = options.deadline
+            elif policy is not None:
+                # The call's own policy brings its own deadline (or none); without one
+                # (retry=False) the transport's policy still sets the call's.
+                deadline = policy.deadline
         deadline_at = None if deadline is None else start + deadline
         budget = self.budget
         if budget is not None:

@@ -13,7 +13,7 @@ import httpx2
 import pytest
 
 import tether
-from tether._options import EXTENSION_KEY
+from tether._transports._base import CALL_OPTIONS_EXTENSION
 from tether.sandbox import DEFAULT_API_KEY, SandboxServer
 
 Call = Callable[..., Awaitable[tether.Response]]
@@ -172,7 +172,7 @@ async def test_per_call_options_travel_in_extensions(call: Call) -> None:
     seen: list[Any] = []
 
     def capture(request: httpx2.Request) -> None:
-        seen.append(request.extensions.get(EXTENSION_KEY))
+        seen.append(request.extensions.get(CALL_OPTIONS_EXTENSION))
 
     async def acapture(request: httpx2.Request) -> None:
         capture(request)

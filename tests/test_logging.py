@@ -8,9 +8,9 @@ import httpx2
 import pytest
 
 import tether
-from tether._logging import AsyncObservingTransport, ObservingTransport
 from tether._retry import Attempt
-from tether._retry_errors import ATTEMPTS_KEY
+from tether._transports._base import ATTEMPTS_EXTENSION
+from tether._transports._observe import AsyncObservingTransport, ObservingTransport
 
 
 def _attempt(number: int) -> Attempt:
@@ -21,7 +21,7 @@ def _handler(request: httpx2.Request) -> httpx2.Response:
     if request.url.path == "/boom":
         raise httpx2.ConnectError("refused, token=abc123", request=request)
     history = (_attempt(1), _attempt(2)) if request.url.path == "/retried" else None
-    extensions = {ATTEMPTS_KEY: history} if history else None
+    extensions = {ATTEMPTS_EXTENSION: history} if history else None
     return httpx2.Response(200, text="ok", extensions=extensions)
 
 

@@ -47,6 +47,7 @@ from tether._json import (
     JSONDecodeError,
     parse_json,
 )
+from tether._logging import install_httpx2_log_redaction as _install_log_redaction
 from tether._options import CallOptions
 from tether._pagination import (
     AmbiguousPaginationError,
@@ -72,12 +73,10 @@ from tether._pagination import (
     parse_link_header,
 )
 from tether._ratelimit import (
-    AsyncRateLimitTransport,
     MemoryStore,
     Rate,
     RateLimit,
     RateLimiter,
-    RateLimitTransport,
     RedisStore,
     SQLiteStore,
 )
@@ -101,7 +100,11 @@ from tether._retry_errors import (
     RetryError,
     attempts_of,
 )
-from tether._retry_transport import AsyncRetryTransport, RetryTransport
+from tether._transports._ratelimit import AsyncRateLimitTransport, RateLimitTransport
+from tether._transports._retry import AsyncRetryTransport, RetryTransport
+
+# httpx2's and httpcore2's own log lines quote URLs and headers: hide their credentials.
+_install_log_redaction()
 
 __version__ = "0.1.0"
 

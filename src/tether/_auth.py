@@ -30,8 +30,8 @@ from tether._errors import (
 )
 from tether._headers import HEADER_NAME
 from tether._json import parse_json
-from tether._options import EXTENSION_KEY
 from tether._redact import REDACTED, add_sensitive_names, redact_url
+from tether._transports._base import CALL_OPTIONS_EXTENSION
 
 __all__ = ["APIKeyAuth", "BasicAuth", "BearerAuth", "OAuth2ClientCredentials"]
 
@@ -330,8 +330,8 @@ class OAuth2ClientCredentials(httpx2.Auth):
         # carries none, and would otherwise wait for ever on a stalled token endpoint. It
         # inherits the call's tether options too, so retry=False or a deadline holds for it.
         extensions = {"timeout": request.extensions.get("timeout", {})}
-        if EXTENSION_KEY in request.extensions:
-            extensions[EXTENSION_KEY] = request.extensions[EXTENSION_KEY]
+        if CALL_OPTIONS_EXTENSION in request.extensions:
+            extensions[CALL_OPTIONS_EXTENSION] = request.extensions[CALL_OPTIONS_EXTENSION]
         return httpx2.Request(
             "POST",
             request.url.join(self.token_url),

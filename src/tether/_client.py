@@ -11,25 +11,45 @@ unchanged. What tether adds, shared by the two through :class:`_Shared`:
 * a DEBUG log line and a :class:`~tether.RequestFinished` event per request;
 * ``with_options(...)`` for a configured copy sharing the connection pool.
 
-The keyword arguments shared by many methods are declared once, as ``TypedDict``\\ s taken
-with ``**options: Unpack[...]`` (PEP 692): type checkers and IDEs see every name and type,
-and :func:`_spelled_out` gives each such method a runtime signature naming them too. The
-transport stack is built in one place, :func:`compose_transport`.
+Every verb spells its keyword arguments out, in httpx2's order followed by tether's own,
+so IDEs, ``help()`` and :func:`inspect.signature` show them as they are; a mistyped one
+raises Python's own ``TypeError`` with the closest real name added (:func:`_suggesting`).
+The transport stack is built in one place, :func:`tether._transports._stack.compose_transport`.
 """
+
+# The async verbs take httpx2's ``timeout`` argument and pass it on, as httpx2's do.
+# ruff: noqa: ASYNC109
 
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 import ssl
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any, Literal, Self, TypedDict, TypeVar, Unpack, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, ParamSpec, Self, TypeVar, cast
 
 import httpx2
-from httpx2._client import USE_CLIENT_DEFAULT, UseClientDefault
-from httpx2._config import DEFAULT_MAX_REDIRECTS
-from httpx2._types import (
+from httpx2 import USE_CLIENT_DEFAULT
+
+from tether._config import (
+    DEFAULT_LIMITS,
+    DEFAULT_TIMEOUT,
+    Settings,
+    attach_call_options,
+    check_auth,
+    check_budget,
+    check_hooks,
+    check_httpx2_arguments,
+    check_retry,
+    check_timeout,
+    check_transport,
+)
+from tether._errors import ConfigurationError, error_for_response
+from tether._hooks import Hook
+from tether._httpx2 import (
+    DEFAULT_MAX_REDIRECTS,
     AuthTypes,
     CertTypes,
     CookieTypes,
@@ -41,256 +61,91 @@ from httpx2._types import (
     RequestExtensions,
     RequestFiles,
     TimeoutTypes,
+    URLPattern,
+    UseClientDefault,
 )
-from httpx2._utils import URLPattern
-
-from tether._config import (
-    DEFAULT_LIMITS,
-    DEFAULT_TIMEOUT,
-    Settings,
-    attach_call_options,
-    check_auth,
-    check_hooks,
-    check_httpx2_arguments,
-    check_timeout,
-    check_transport,
-    timeout_within_deadline,
-)
-from tether._errors import ConfigurationError, error_for_response
-from tether._hooks import Hook
-from tether._logging import AsyncObservingTransport, ObservingTransport
-from tether._options import EXTENSION_KEY, CallOptions
+from tether._options import CallOptions
 from tether._pagination import AsyncPaginator, Paginator, paginate_method
-from tether._ratelimit import (
-    AsyncRateLimitTransport,
-    RateLimiter,
-    RateLimitLike,
-    RateLimitTransport,
-    as_limiter,
-)
+from tether._ratelimit import RateLimiter, RateLimitLike, as_limiter
 from tether._redact import is_sensitive_header, redact_url
 from tether._response import Response
 from tether._retry import Retry
 from tether._retry_budget import RetryBudget
-from tether._retry_transport import READ_BODY_EXTENSION, AsyncRetryTransport, RetryTransport
+from tether._transports._base import CALL_OPTIONS_EXTENSION, READ_BODY_EXTENSION
+from tether._transports._stack import compose_transport
 
 if TYPE_CHECKING:
     from httpx2._client import BaseClient
 else:
     BaseClient = object
 
-__all__ = ["AsyncClient", "Client", "compose_transport"]
+__all__ = ["AsyncClient", "Client"]
 
 EventHook = Callable[..., Any]
 _Transport = TypeVar("_Transport", httpx2.BaseTransport, httpx2.AsyncBaseTransport)
-_Function = TypeVar("_Function", bound=Callable[..., Any])
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
-class _PerCall(TypedDict, total=False):
-    """tether's options for one call, carried to the transports as :class:`CallOptions`."""
+class _Keep:
+    """The default of :meth:`_Shared.with_options` arguments: keep the current value."""
 
-    raise_for_status: bool | None
-    """Override the client's ``raise_for_status`` for this call."""
-    retry: Retry | bool | None
-    """A :class:`tether.Retry` for this call, or ``False`` to send it once."""
-    deadline: float | None
-    """Seconds for the whole call, retries and waits included."""
+    def __repr__(self) -> str:
+        return "<as now>"
 
 
-class _Sending(TypedDict, total=False):
-    """What every verb takes besides the URL and the body, as in httpx2."""
-
-    params: QueryParamTypes | None
-    headers: HeaderTypes | None
-    cookies: CookieTypes | None
-    follow_redirects: bool | UseClientDefault
-    timeout: TimeoutTypes | UseClientDefault
-    extensions: RequestExtensions | None
+_KEEP: Final = _Keep()
 
 
-class _Body(TypedDict, total=False):
-    """A request body, in one of httpx2's forms."""
+def _suggesting(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``function``, whose ``TypeError`` for an unknown keyword also names the closest
+    real one (a typo is the usual cause), or all of them when none is close.
 
-    content: RequestContent | None
-    data: RequestData | None
-    files: RequestFiles | None
-    json: Any | None
-
-
-class _NoBodyOptions(_Sending, _PerCall, total=False):
-    """Keyword arguments of ``get``, ``options``, ``head`` and ``delete``."""
-
-    auth: AuthTypes | UseClientDefault | None
-
-
-class _BodyOptions(_Body, _Sending, _PerCall, total=False):
-    """Keyword arguments of ``post``, ``put``, ``patch`` and ``query`` (as in httpx2, their
-    ``auth`` cannot be ``None``)."""
-
-    auth: AuthTypes | UseClientDefault
-
-
-class _RequestOptions(_Body, _Sending, _PerCall, total=False):
-    """Keyword arguments of ``request`` and ``stream``."""
-
-    auth: AuthTypes | UseClientDefault | None
-
-
-class _SendOptions(_PerCall, total=False):
-    """Keyword arguments of ``send`` besides ``stream``."""
-
-    auth: AuthTypes | UseClientDefault | None
-    follow_redirects: bool | UseClientDefault
-
-
-class _ClientOptions(TypedDict, total=False):
-    """Constructor arguments shared by :class:`Client` and :class:`AsyncClient` (all but the
-    transports, whose kind differs). Defaults in :data:`_CLIENT_DEFAULTS`."""
-
-    auth: AuthTypes | None
-    params: QueryParamTypes | None
-    headers: HeaderTypes | None
-    cookies: CookieTypes | None
-    verify: ssl.SSLContext | str | bool
-    cert: CertTypes | None
-    trust_env: bool
-    http1: bool
-    http2: bool
-    proxy: ProxyTypes | None
-    timeout: TimeoutTypes
-    """10 s by default, 5 s to connect; ``None`` is refused unless ``allow_no_timeout``."""
-    follow_redirects: bool
-    limits: httpx2.Limits
-    max_redirects: int
-    event_hooks: Mapping[str, list[EventHook]] | None
-    base_url: httpx2.URL | str
-    default_encoding: str | Callable[[bytes], str | None]
-    raise_for_status: bool
-    """Raise typed errors for 4xx/5xx responses (default ``True``)."""
-    hooks: Iterable[Hook] | None
-    """Callables receiving tether's events."""
-    allow_no_timeout: bool
-    """Permit ``timeout=None``."""
-    retry: Retry | bool
-    """The retry policy (default ``tether.Retry()``); ``False`` sends each request once."""
-    retry_budget: RetryBudget | Literal[False] | None
-    """The budget shared by all calls (a fresh one by default; ``False`` for none)."""
-    rate_limit: RateLimitLike | Literal[False]
-    """Client-side pacing; the default paces by the server's headers only."""
-
-
-class _CopyOptions(TypedDict, total=False):
-    """What :meth:`with_options` may change; a name left out keeps its current value."""
-
-    base_url: httpx2.URL | str
-    headers: HeaderTypes
-    """Merged into the current headers."""
-    params: QueryParamTypes
-    """Merged into the current query parameters."""
-    auth: AuthTypes | None
-    timeout: TimeoutTypes
-    follow_redirects: bool
-    max_redirects: int
-    event_hooks: Mapping[str, list[EventHook]]
-    raise_for_status: bool
-    hooks: Iterable[Hook] | None
-    allow_no_timeout: bool
-    retry: Retry | bool
-    """The copy's retry policy; its calls still share this client's retry budget."""
-
-
-_CLIENT_DEFAULTS: dict[str, Any] = {
-    "auth": None,
-    "params": None,
-    "headers": None,
-    "cookies": None,
-    "verify": True,
-    "cert": None,
-    "trust_env": True,
-    "http1": True,
-    "http2": False,
-    "proxy": None,
-    "timeout": DEFAULT_TIMEOUT,
-    "follow_redirects": False,
-    "limits": DEFAULT_LIMITS,
-    "max_redirects": DEFAULT_MAX_REDIRECTS,
-    "event_hooks": None,
-    "base_url": "",
-    "default_encoding": "utf-8",
-    "raise_for_status": True,
-    "hooks": (),
-    "allow_no_timeout": False,
-    "retry": True,
-    "retry_budget": None,
-    "rate_limit": None,
-}
-_CALL_DEFAULTS: dict[str, Any] = dict.fromkeys(
-    ("auth", "follow_redirects", "timeout"), USE_CLIENT_DEFAULT
-)
-_PER_CALL_NAMES = frozenset(_PerCall.__annotations__)
-_NO_BODY_NAMES = frozenset(_NoBodyOptions.__annotations__)
-_BODY_NAMES = frozenset(_BodyOptions.__annotations__)
-_REQUEST_NAMES = frozenset(_RequestOptions.__annotations__)
-_SEND_NAMES = frozenset(_SendOptions.__annotations__)
-_CLIENT_NAMES = frozenset(_ClientOptions.__annotations__)
-_COPY_NAMES = frozenset(_CopyOptions.__annotations__)
-
-
-def _spelled_out(
-    options: type, defaults: Mapping[str, Any] = _CALL_DEFAULTS
-) -> Callable[[_Function], _Function]:
-    """Give a method taking ``**options`` a runtime signature that names each option.
-
-    Type checkers read the ``TypedDict``; this is for ``help()`` and
-    :func:`inspect.signature`, with which the paginator checks request options early.
+    Only the error Python raises when binding the call is rewritten: its message starts
+    with the function's own name, which no error from deeper inside does.
     """
+    names = [
+        parameter.name
+        for parameter in inspect.signature(function).parameters.values()
+        if parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+        and parameter.name != "self"
+    ]
+    prefix = f"{function.__qualname__}() got an unexpected keyword argument "
 
-    def decorate(function: _Function) -> _Function:
-        signature = inspect.signature(function)
-        fixed = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
-        named = [
-            inspect.Parameter(
-                name,
-                inspect.Parameter.KEYWORD_ONLY,
-                default=defaults.get(name),
-                annotation=getattr(annotation, "__forward_arg__", annotation),
+    @functools.wraps(function)
+    def checked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return function(*args, **kwargs)
+        except TypeError as error:
+            message = str(error)
+            if not message.startswith(prefix):
+                raise
+            name = message[len(prefix) :].strip("'")
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = (
+                f"did you mean {close[0]!r}?" if close else f"it takes {', '.join(sorted(names))}"
             )
-            for name, annotation in options.__annotations__.items()
-        ]
-        function.__signature__ = signature.replace(parameters=[*fixed, *named])  # type: ignore[attr-defined]
-        return function
+            caller = function.__qualname__
+            if function.__name__ == "__init__":
+                caller = type(args[0]).__name__
+            raise TypeError(
+                f"{caller}() got an unexpected keyword argument {name!r}; {hint}"
+            ) from None
 
-    return decorate
-
-
-def _without_body(method: str, options: _NoBodyOptions) -> _NoBodyOptions:
-    """``options`` of a verb that takes no body, refusing a body as its httpx2 version does."""
-    if options:
-        _refuse_unknown(method, options, _NO_BODY_NAMES)
-    return options
+    return checked
 
 
-def _with_body(method: str, options: _BodyOptions) -> _BodyOptions:
-    if options:
-        _refuse_unknown(method, options, _BODY_NAMES)
-    return options
+def _asuggesting(
+    function: Callable[_P, Coroutine[Any, Any, _R]],
+) -> Callable[_P, Coroutine[Any, Any, _R]]:
+    """:func:`_suggesting` for a coroutine function, which stays one."""
+    bind = _suggesting(function)
 
+    @functools.wraps(function)
+    async def checked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return await bind(*args, **kwargs)
 
-def _refuse_unknown(method: str, options: Mapping[str, Any], known: frozenset[str]) -> None:
-    """The ``TypeError`` an explicit signature raises for an argument it does not take,
-    with the closest name it does take (a typo is the usual cause)."""
-    if known.issuperset(options):
-        return
-    unknown = sorted(options.keys() - known)
-    if unknown:
-        name = unknown[0]
-        close = difflib.get_close_matches(name, known, n=1)
-        hint = (
-            f"; did you mean {close[0]!r}?"
-            if close
-            else f"; it takes {', '.join(sorted(known))}"
-        )
-        raise TypeError(f"{method}() got an unexpected keyword argument {name!r}{hint}")
+    return checked
 
 
 def _reads_body(request: httpx2.Request) -> None:
@@ -318,51 +173,17 @@ def _name_other_request(error: httpx2.TransportError, request: httpx2.Request) -
         )
 
 
-def compose_transport(
-    base: _Transport,
-    settings: Settings,
-    *,
-    asynchronous: bool,
-    retry: Retry | bool = True,
-    retry_budget: RetryBudget | Literal[False] = False,
-    rate_limiter: RateLimiter | None = None,
-) -> _Transport:
-    """Wrap ``base`` in tether's transport layers; the only place the stack is assembled.
-
-    Innermost first: the client-side rate limiter, then retry, so that every attempt a
-    retry makes passes the limiter; the observing layer goes outermost and logs each call
-    once with its attempt count. A retry layer reports every attempt to the hooks itself,
-    so when one is present the observer must not emit ``RequestFinished`` as well.
-
-    ``asynchronous`` is explicit because one transport object may serve both kinds of
-    client (``httpx2.MockTransport`` does); the result is of the same kind as ``base``.
-    """
-    # The retry layer is there even with retry=False: a call may still ask for retries
-    # (retry=tether.Retry(...)) or a deadline, and it reports each attempt to the hooks.
-    hooks = settings.hooks
-    either: httpx2.BaseTransport | httpx2.AsyncBaseTransport = base
-    if asynchronous:
-        inner = cast(httpx2.AsyncBaseTransport, either)
-        if rate_limiter is not None:
-            inner = AsyncRateLimitTransport(inner, rate_limit=rate_limiter, hooks=hooks)
-        inner = AsyncRetryTransport(inner, retry=retry, budget=retry_budget, hooks=hooks)
-        return cast(_Transport, AsyncObservingTransport(inner, hooks, emit_finished=False))
-    stack = cast(httpx2.BaseTransport, either)
-    if rate_limiter is not None:
-        stack = RateLimitTransport(stack, rate_limit=rate_limiter, hooks=hooks)
-    stack = RetryTransport(stack, retry=retry, budget=retry_budget, hooks=hooks)
-    return cast(_Transport, ObservingTransport(stack, hooks, emit_finished=False))
-
-
 def _is_https_upgrade(url: httpx2.URL, location: httpx2.URL) -> bool:
-    """``http://host`` to ``https://host`` on default ports: the one cross-origin
-    redirect that keeps credentials, as httpx2 itself does for Authorization."""
+    """``http://host`` to ``https://host`` on default ports: the one cross-origin redirect
+    that keeps credentials, as httpx2 itself does for Authorization. Origins are compared
+    normalised, so ``[::1]`` and ``[0:0:0:0:0:0:0:1]`` are one host."""
+    origin, target = url.origin, location.origin
     return (
-        url.host == location.host
-        and url.scheme == "http"
-        and location.scheme == "https"
-        and url.port in (None, 80)
-        and location.port in (None, 443)
+        origin.host == target.host
+        and origin.scheme == "http"
+        and origin.port == 80
+        and target.scheme == "https"
+        and target.port == 443
     )
 
 
@@ -432,20 +253,29 @@ class _Shared(BaseClient):
         (``None`` only when built with ``rate_limit=False``)."""
         return self._rate_limiter
 
-    def _configure(self, options: _ClientOptions) -> dict[str, Any]:
+    def _configure(
+        self,
+        *,
+        raise_for_status: bool,
+        hooks: Iterable[Hook] | None,
+        allow_no_timeout: bool,
+        retry: Retry | bool,
+        retry_budget: RetryBudget | Literal[False] | None,
+        rate_limit: RateLimitLike | Literal[False],
+        **kwargs: Any,
+    ) -> dict[str, Any]:
         """Check and keep tether's constructor arguments; return httpx2's.
 
         Runs before httpx2's ``__init__``, which assigns the timeout through the checking
         property below and so needs the settings already in place.
         """
-        _refuse_unknown(type(self).__name__, options, _CLIENT_NAMES)
-        kwargs = {**_CLIENT_DEFAULTS, **options}
-        self._init_retry(kwargs.pop("retry"), kwargs.pop("retry_budget"))
-        self._init_rate_limit(kwargs.pop("rate_limit"))
+        self._retry = check_retry(retry) or False
+        self._retry_budget = check_budget(retry_budget, argument="retry_budget") or False
+        self._init_rate_limit(rate_limit)
         self._tether = Settings(
-            raise_for_status=kwargs.pop("raise_for_status"),
-            hooks=check_hooks(kwargs.pop("hooks")),
-            allow_no_timeout=kwargs.pop("allow_no_timeout"),
+            raise_for_status=raise_for_status,
+            hooks=check_hooks(hooks),
+            allow_no_timeout=allow_no_timeout,
         )
         check_httpx2_arguments(kwargs)
         kwargs["timeout"] = check_timeout(
@@ -495,26 +325,6 @@ class _Shared(BaseClient):
                 f"{exc}; or rate_limit=False to switch rate limiting off entirely"
             ) from None
 
-    def _init_retry(
-        self, retry: Retry | bool, retry_budget: RetryBudget | Literal[False] | None
-    ) -> None:
-        if retry is True:
-            retry = Retry()
-        elif retry is not False and not isinstance(retry, Retry):
-            raise ConfigurationError(
-                f"retry={retry!r}: pass a tether.Retry(...), True for the default policy, "
-                "or False to send every request once"
-            )
-        if retry_budget is None:
-            retry_budget = RetryBudget()
-        elif retry_budget is not False and not isinstance(retry_budget, RetryBudget):
-            raise ConfigurationError(
-                f"retry_budget={retry_budget!r}: pass a tether.RetryBudget(...), or False "
-                "for no client-wide limit on retries"
-            )
-        self._retry = retry
-        self._retry_budget = retry_budget
-
     @property
     def timeout(self) -> httpx2.Timeout:
         """The default timeout; assigning ``None`` is refused unless ``allow_no_timeout``."""
@@ -524,48 +334,23 @@ class _Shared(BaseClient):
     def timeout(self, timeout: TimeoutTypes) -> None:
         self._timeout = check_timeout(timeout, allow_no_timeout=self._tether.allow_no_timeout)
 
-    def _httpx2_options(
-        self, options: _RequestOptions, caller: str = "request"
-    ) -> dict[str, Any]:
-        """httpx2's keyword arguments for a call given some: tether's options move into the
-        request's extensions, and a per-call timeout is checked like the client's."""
-        _refuse_unknown(caller, options, _REQUEST_NAMES)
-        kwargs: dict[str, Any] = dict(options)
-        raise_for_status = kwargs.pop("raise_for_status", None)
-        retry = kwargs.pop("retry", None)
-        deadline = kwargs.pop("deadline", None)
-        timeout = kwargs.get("timeout", USE_CLIENT_DEFAULT)
-        if not isinstance(timeout, UseClientDefault):
-            timeout = kwargs["timeout"] = check_timeout(
-                timeout, allow_no_timeout=self._tether.allow_no_timeout
-            )
-        if raise_for_status is not None or retry is not None or deadline is not None:
-            kwargs["extensions"] = attach_call_options(
-                kwargs.get("extensions"),
-                raise_for_status=raise_for_status,
-                retry=retry,
-                deadline=deadline,
-            )
-            if deadline is not None:
-                base = self._timeout if isinstance(timeout, UseClientDefault) else timeout
-                kwargs["timeout"] = timeout_within_deadline(httpx2.Timeout(base), deadline)
-        return kwargs
+    def _timeout_for(self, timeout: TimeoutTypes | UseClientDefault) -> httpx2.Timeout:
+        """A per-call timeout, checked like the client's."""
+        return check_timeout(
+            cast(TimeoutTypes, timeout), allow_no_timeout=self._tether.allow_no_timeout
+        )
 
-    def _send_options(self, request: httpx2.Request, options: _SendOptions) -> Mapping[str, Any]:
-        """httpx2's ``send()`` arguments; tether's per-call options go onto ``request``."""
-        if options:
-            _refuse_unknown("send", options, _SEND_NAMES)
-        if _PER_CALL_NAMES.isdisjoint(options):
-            return options
-        kwargs: dict[str, Any] = dict(options)
-        raise_for_status = kwargs.pop("raise_for_status", None)
-        retry = kwargs.pop("retry", None)
-        deadline = kwargs.pop("deadline", None)
-        if raise_for_status is None and retry is None and deadline is None:
-            return kwargs
-        current = request.extensions.get(EXTENSION_KEY)
+    def _attach_to(
+        self,
+        request: httpx2.Request,
+        raise_for_status: bool | None,
+        retry: Retry | bool | None,
+        deadline: float | None,
+    ) -> None:
+        """Put ``send()``'s per-call options on ``request``, winning over those that
+        ``build_request()`` or ``request()`` already attached."""
+        current = request.extensions.get(CALL_OPTIONS_EXTENSION)
         if isinstance(current, CallOptions):
-            # send() arguments win over what build_request()/request() already attached.
             if raise_for_status is None:
                 raise_for_status = current.raise_for_status
             retry = current.retry if retry is None else retry
@@ -579,7 +364,6 @@ class _Shared(BaseClient):
             )
             or {}
         )
-        return kwargs
 
     def _build_auth(self, auth: AuthTypes | None) -> httpx2.Auth | None:
         # Every auth passes here (constructor, ``client.auth = ...``, per call); httpx2's
@@ -599,21 +383,36 @@ class _Shared(BaseClient):
         return headers
 
     def _raises_for(self, request: httpx2.Request) -> bool:
-        options = request.extensions.get(EXTENSION_KEY)
+        options = request.extensions.get(CALL_OPTIONS_EXTENSION)
         if isinstance(options, CallOptions) and options.raise_for_status is not None:
             return options.raise_for_status
         return self._tether.raise_for_status
 
-    def with_options(self, **changes: Unpack[_CopyOptions]) -> Self:
-        """A copy of this client with some settings changed; the rest is kept.
+    @_suggesting
+    def with_options(
+        self,
+        *,
+        base_url: httpx2.URL | str | _Keep = _KEEP,
+        headers: HeaderTypes | _Keep = _KEEP,
+        params: QueryParamTypes | _Keep = _KEEP,
+        auth: AuthTypes | _Keep | None = _KEEP,
+        timeout: TimeoutTypes | _Keep = _KEEP,
+        follow_redirects: bool | _Keep = _KEEP,
+        max_redirects: int | _Keep = _KEEP,
+        event_hooks: Mapping[str, list[EventHook]] | _Keep = _KEEP,
+        raise_for_status: bool | _Keep = _KEEP,
+        hooks: Iterable[Hook] | _Keep | None = _KEEP,
+        allow_no_timeout: bool | _Keep = _KEEP,
+        retry: Retry | bool | _Keep = _KEEP,
+    ) -> Self:
+        """A copy of this client with some settings changed; an argument left out keeps
+        its current value.
 
-        Takes ``base_url``, ``headers``, ``params``, ``auth``, ``timeout``,
-        ``follow_redirects``, ``max_redirects``, ``event_hooks``, ``raise_for_status``,
-        ``hooks``, ``allow_no_timeout`` and ``retry`` (the budget stays shared).
         ``headers`` and ``params`` are merged into the current ones; ``auth=None`` and
-        ``timeout=None`` mean "none", leaving an argument out means "as now". The copy
-        shares this client's connection pool (closing it leaves the pool open), so it must
-        not outlive this client.
+        ``timeout=None`` mean "none". ``retry`` changes the copy's policy, but its calls
+        share this client's retry budget and rate limiter. The copy shares this client's
+        connection pool (closing it leaves the pool open), so it must not outlive this
+        client.
 
         Example::
 
@@ -621,7 +420,21 @@ class _Shared(BaseClient):
             lenient = client.with_options(raise_for_status=False)
             once = client.with_options(retry=False)
         """
-        _refuse_unknown("with_options", changes, _COPY_NAMES)
+        given = {
+            "base_url": base_url,
+            "headers": headers,
+            "params": params,
+            "auth": auth,
+            "timeout": timeout,
+            "follow_redirects": follow_redirects,
+            "max_redirects": max_redirects,
+            "event_hooks": event_hooks,
+            "raise_for_status": raise_for_status,
+            "hooks": hooks,
+            "allow_no_timeout": allow_no_timeout,
+            "retry": retry,
+        }
+        changes: dict[str, Any] = {k: v for k, v in given.items() if v is not _KEEP}
         settings = self._tether
         kwargs: dict[str, Any] = {
             "base_url": self.base_url,
@@ -695,24 +508,82 @@ class Client(_Shared, httpx2.Client):
             client.get("/posts/999", raise_for_status=False).status_code  # 404
     """
 
-    @_spelled_out(_ClientOptions, _CLIENT_DEFAULTS)
+    @_suggesting
     def __init__(
         self,
         *,
-        transport: httpx2.BaseTransport | None = None,
+        auth: AuthTypes | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        verify: ssl.SSLContext | str | bool = True,
+        cert: CertTypes | None = None,
+        trust_env: bool = True,
+        http1: bool = True,
+        http2: bool = False,
+        proxy: ProxyTypes | None = None,
         mounts: Mapping[str, httpx2.BaseTransport | None] | None = None,
-        **options: Unpack[_ClientOptions],
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        follow_redirects: bool = False,
+        limits: httpx2.Limits = DEFAULT_LIMITS,
+        max_redirects: int = DEFAULT_MAX_REDIRECTS,
+        event_hooks: Mapping[str, list[EventHook]] | None = None,
+        base_url: httpx2.URL | str = "",
+        transport: httpx2.BaseTransport | None = None,
+        default_encoding: str | Callable[[bytes], str | None] = "utf-8",
+        raise_for_status: bool = True,
+        hooks: Iterable[Hook] | None = (),
+        allow_no_timeout: bool = False,
+        retry: Retry | bool = True,
+        retry_budget: RetryBudget | Literal[False] | None = None,
+        rate_limit: RateLimitLike | Literal[False] = None,
     ) -> None:
-        super().__init__(transport=transport, mounts=mounts, **self._configure(options))
+        kwargs = self._configure(
+            auth=auth,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            verify=verify,
+            cert=cert,
+            trust_env=trust_env,
+            http1=http1,
+            http2=http2,
+            proxy=proxy,
+            mounts=mounts,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+            limits=limits,
+            max_redirects=max_redirects,
+            event_hooks=event_hooks,
+            base_url=base_url,
+            transport=transport,
+            default_encoding=default_encoding,
+            raise_for_status=raise_for_status,
+            hooks=hooks,
+            allow_no_timeout=allow_no_timeout,
+            retry=retry,
+            retry_budget=retry_budget,
+            rate_limit=rate_limit,
+        )
+        super().__init__(**kwargs)
         self._transport, self._mounts = self._compose(self._transport, self._mounts)
 
-    @_spelled_out(_SendOptions)
+    @_suggesting
     def send(
-        self, request: httpx2.Request, *, stream: bool = False, **options: Unpack[_SendOptions]
+        self,
+        request: httpx2.Request,
+        *,
+        stream: bool = False,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
     ) -> Response:
         """Send ``request``; per-call options as in :meth:`request`, winning over those
         already attached to ``request``."""
-        kwargs = self._send_options(request, options)
+        if raise_for_status is not None or retry is not None or deadline is not None:
+            self._attach_to(request, raise_for_status, retry, deadline)
         if not stream:
             _reads_body(request)
         elif READ_BODY_EXTENSION in request.extensions:
@@ -723,7 +594,9 @@ class Client(_Shared, httpx2.Client):
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
         try:
-            response = super().send(request, stream=stream, **kwargs)
+            response = super().send(
+                request, stream=stream, auth=auth, follow_redirects=follow_redirects
+            )
         except httpx2.TransportError as error:
             _name_other_request(error, request)
             raise
@@ -733,11 +606,28 @@ class Client(_Shared, httpx2.Client):
                 # the connection, since the caller never gets this response to close.
                 response.read()
             raise error_for_response(response)
-        return response  # type: ignore[return-value]
+        return cast(Response, response)
 
-    @_spelled_out(_RequestOptions)
+    @_suggesting
     def request(
-        self, method: str, url: httpx2.URL | str, **options: Unpack[_RequestOptions]
+        self,
+        method: str,
+        url: httpx2.URL | str,
+        *,
+        content: RequestContent | None = None,
+        data: RequestData | None = None,
+        files: RequestFiles | None = None,
+        json: Any | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
     ) -> Response:
         """Build and send a request, as :meth:`httpx2.Client.request`, plus per-call options.
 
@@ -745,61 +635,359 @@ class Client(_Shared, httpx2.Client):
         * ``retry``: a :class:`tether.Retry` for this call, or ``False`` to send once.
         * ``deadline``: seconds for the whole call, retries and waits included.
         """
-        if options:
-            return super().request(method, url, **self._httpx2_options(options))  # type: ignore[return-value]
-        return super().request(method, url)  # type: ignore[return-value]
+        extensions = attach_call_options(
+            extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+        )
+        response = super().request(
+            method,
+            url,
+            content=content,
+            data=data,
+            files=files,
+            json=json,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=extensions,
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_RequestOptions)
+    @_suggesting
     @contextmanager
     def stream(
-        self, method: str, url: httpx2.URL | str, **options: Unpack[_RequestOptions]
+        self,
+        method: str,
+        url: httpx2.URL | str,
+        *,
+        content: RequestContent | None = None,
+        data: RequestData | None = None,
+        files: RequestFiles | None = None,
+        json: Any | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
     ) -> Iterator[Response]:
         """Stream the response body, as :meth:`httpx2.Client.stream`, plus per-call options.
 
         With ``raise_for_status`` in force an error status raises before the block runs.
         """
-        with super().stream(method, url, **self._httpx2_options(options, "stream")) as response:
+        extensions = attach_call_options(
+            extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+        )
+        with super().stream(
+            method,
+            url,
+            content=content,
+            data=data,
+            files=files,
+            json=json,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=extensions,
+        ) as response:
             yield cast(Response, response)
 
-    @_spelled_out(_NoBodyOptions)
-    def get(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
+    @_suggesting
+    def get(
+        self,
+        url: httpx2.URL | str,
+        *,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``GET`` request; arguments as in :meth:`request`."""
-        return self.request("GET", url, **_without_body("get", options))
+        response = super().request(
+            "GET",
+            url,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_NoBodyOptions)
-    def options(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
-        """Send an ``OPTIONS`` request; arguments as in :meth:`request`."""
-        return self.request("OPTIONS", url, **_without_body("options", options))
+    @_suggesting
+    def options(
+        self,
+        url: httpx2.URL | str,
+        *,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
+        """Send a ``OPTIONS`` request; arguments as in :meth:`request`."""
+        response = super().request(
+            "OPTIONS",
+            url,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_NoBodyOptions)
-    def head(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
+    @_suggesting
+    def head(
+        self,
+        url: httpx2.URL | str,
+        *,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``HEAD`` request; arguments as in :meth:`request`."""
-        return self.request("HEAD", url, **_without_body("head", options))
+        response = super().request(
+            "HEAD",
+            url,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_NoBodyOptions)
-    def delete(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
+    @_suggesting
+    def delete(
+        self,
+        url: httpx2.URL | str,
+        *,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``DELETE`` request; arguments as in :meth:`request`."""
-        return self.request("DELETE", url, **_without_body("delete", options))
+        response = super().request(
+            "DELETE",
+            url,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_BodyOptions)
-    def post(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
+    @_suggesting
+    def post(
+        self,
+        url: httpx2.URL | str,
+        *,
+        content: RequestContent | None = None,
+        data: RequestData | None = None,
+        files: RequestFiles | None = None,
+        json: Any | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``POST`` request; arguments as in :meth:`request`."""
-        return self.request("POST", url, **_with_body("post", options))
+        response = super().request(
+            "POST",
+            url,
+            content=content,
+            data=data,
+            files=files,
+            json=json,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_BodyOptions)
-    def put(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
+    @_suggesting
+    def put(
+        self,
+        url: httpx2.URL | str,
+        *,
+        content: RequestContent | None = None,
+        data: RequestData | None = None,
+        files: RequestFiles | None = None,
+        json: Any | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``PUT`` request; arguments as in :meth:`request`."""
-        return self.request("PUT", url, **_with_body("put", options))
+        response = super().request(
+            "PUT",
+            url,
+            content=content,
+            data=data,
+            files=files,
+            json=json,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_BodyOptions)
-    def patch(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
+    @_suggesting
+    def patch(
+        self,
+        url: httpx2.URL | str,
+        *,
+        content: RequestContent | None = None,
+        data: RequestData | None = None,
+        files: RequestFiles | None = None,
+        json: Any | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``PATCH`` request; arguments as in :meth:`request`."""
-        return self.request("PATCH", url, **_with_body("patch", options))
+        response = super().request(
+            "PATCH",
+            url,
+            content=content,
+            data=data,
+            files=files,
+            json=json,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_BodyOptions)
-    def query(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
+    @_suggesting
+    def query(
+        self,
+        url: httpx2.URL | str,
+        *,
+        content: RequestContent | None = None,
+        data: RequestData | None = None,
+        files: RequestFiles | None = None,
+        json: Any | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``QUERY`` request; arguments as in :meth:`request`."""
-        return self.request("QUERY", url, **_with_body("query", options))
+        response = super().request(
+            "QUERY",
+            url,
+            content=content,
+            data=data,
+            files=files,
+            json=json,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
     paginate = paginate_method(
         Paginator,
@@ -833,24 +1021,82 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             (await client.get("/posts/999", raise_for_status=False)).status_code  # 404
     """
 
-    @_spelled_out(_ClientOptions, _CLIENT_DEFAULTS)
+    @_suggesting
     def __init__(
         self,
         *,
-        transport: httpx2.AsyncBaseTransport | None = None,
+        auth: AuthTypes | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        verify: ssl.SSLContext | str | bool = True,
+        cert: CertTypes | None = None,
+        http1: bool = True,
+        http2: bool = False,
+        proxy: ProxyTypes | None = None,
         mounts: Mapping[str, httpx2.AsyncBaseTransport | None] | None = None,
-        **options: Unpack[_ClientOptions],
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        follow_redirects: bool = False,
+        limits: httpx2.Limits = DEFAULT_LIMITS,
+        max_redirects: int = DEFAULT_MAX_REDIRECTS,
+        event_hooks: Mapping[str, list[EventHook]] | None = None,
+        base_url: httpx2.URL | str = "",
+        transport: httpx2.AsyncBaseTransport | None = None,
+        trust_env: bool = True,
+        default_encoding: str | Callable[[bytes], str | None] = "utf-8",
+        raise_for_status: bool = True,
+        hooks: Iterable[Hook] | None = (),
+        allow_no_timeout: bool = False,
+        retry: Retry | bool = True,
+        retry_budget: RetryBudget | Literal[False] | None = None,
+        rate_limit: RateLimitLike | Literal[False] = None,
     ) -> None:
-        super().__init__(transport=transport, mounts=mounts, **self._configure(options))
+        kwargs = self._configure(
+            auth=auth,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            verify=verify,
+            cert=cert,
+            http1=http1,
+            http2=http2,
+            proxy=proxy,
+            mounts=mounts,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+            limits=limits,
+            max_redirects=max_redirects,
+            event_hooks=event_hooks,
+            base_url=base_url,
+            transport=transport,
+            trust_env=trust_env,
+            default_encoding=default_encoding,
+            raise_for_status=raise_for_status,
+            hooks=hooks,
+            allow_no_timeout=allow_no_timeout,
+            retry=retry,
+            retry_budget=retry_budget,
+            rate_limit=rate_limit,
+        )
+        super().__init__(**kwargs)
         self._transport, self._mounts = self._compose(self._transport, self._mounts)
 
-    @_spelled_out(_SendOptions)
+    @_asuggesting
     async def send(
-        self, request: httpx2.Request, *, stream: bool = False, **options: Unpack[_SendOptions]
+        self,
+        request: httpx2.Request,
+        *,
+        stream: bool = False,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
     ) -> Response:
         """Send ``request``; per-call options as in :meth:`request`, winning over those
         already attached to ``request``."""
-        kwargs = self._send_options(request, options)
+        if raise_for_status is not None or retry is not None or deadline is not None:
+            self._attach_to(request, raise_for_status, retry, deadline)
         if not stream:
             _reads_body(request)
         elif READ_BODY_EXTENSION in request.extensions:
@@ -861,7 +1107,9 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
         try:
-            response = await super().send(request, stream=stream, **kwargs)
+            response = await super().send(
+                request, stream=stream, auth=auth, follow_redirects=follow_redirects
+            )
         except httpx2.TransportError as error:
             _name_other_request(error, request)
             raise
@@ -871,11 +1119,28 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
                 # the connection, since the caller never gets this response to close.
                 await response.aread()
             raise error_for_response(response)
-        return response  # type: ignore[return-value]
+        return cast(Response, response)
 
-    @_spelled_out(_RequestOptions)
+    @_asuggesting
     async def request(
-        self, method: str, url: httpx2.URL | str, **options: Unpack[_RequestOptions]
+        self,
+        method: str,
+        url: httpx2.URL | str,
+        *,
+        content: RequestContent | None = None,
+        data: RequestData | None = None,
+        files: RequestFiles | None = None,
+        json: Any | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
     ) -> Response:
         """Build and send a request, as :meth:`httpx2.AsyncClient.request`, plus per-call options.
 
@@ -883,62 +1148,359 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
         * ``retry``: a :class:`tether.Retry` for this call, or ``False`` to send once.
         * ``deadline``: seconds for the whole call, retries and waits included.
         """
-        if options:
-            return await super().request(method, url, **self._httpx2_options(options))  # type: ignore[return-value]
-        return await super().request(method, url)  # type: ignore[return-value]
+        extensions = attach_call_options(
+            extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+        )
+        response = await super().request(
+            method,
+            url,
+            content=content,
+            data=data,
+            files=files,
+            json=json,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=extensions,
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_RequestOptions)
+    @_suggesting
     @asynccontextmanager
     async def stream(
-        self, method: str, url: httpx2.URL | str, **options: Unpack[_RequestOptions]
+        self,
+        method: str,
+        url: httpx2.URL | str,
+        *,
+        content: RequestContent | None = None,
+        data: RequestData | None = None,
+        files: RequestFiles | None = None,
+        json: Any | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
     ) -> AsyncIterator[Response]:
         """Stream the response body, as :meth:`httpx2.AsyncClient.stream`, plus per-call options.
 
         With ``raise_for_status`` in force an error status raises before the block runs.
         """
-        kwargs = self._httpx2_options(options, "stream")
-        async with super().stream(method, url, **kwargs) as response:
+        extensions = attach_call_options(
+            extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+        )
+        async with super().stream(
+            method,
+            url,
+            content=content,
+            data=data,
+            files=files,
+            json=json,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=extensions,
+        ) as response:
             yield cast(Response, response)
 
-    @_spelled_out(_NoBodyOptions)
-    async def get(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
+    @_asuggesting
+    async def get(
+        self,
+        url: httpx2.URL | str,
+        *,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``GET`` request; arguments as in :meth:`request`."""
-        return await self.request("GET", url, **_without_body("get", options))
+        response = await super().request(
+            "GET",
+            url,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_NoBodyOptions)
-    async def options(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
-        """Send an ``OPTIONS`` request; arguments as in :meth:`request`."""
-        return await self.request("OPTIONS", url, **_without_body("options", options))
+    @_asuggesting
+    async def options(
+        self,
+        url: httpx2.URL | str,
+        *,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
+        """Send a ``OPTIONS`` request; arguments as in :meth:`request`."""
+        response = await super().request(
+            "OPTIONS",
+            url,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_NoBodyOptions)
-    async def head(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
+    @_asuggesting
+    async def head(
+        self,
+        url: httpx2.URL | str,
+        *,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``HEAD`` request; arguments as in :meth:`request`."""
-        return await self.request("HEAD", url, **_without_body("head", options))
+        response = await super().request(
+            "HEAD",
+            url,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_NoBodyOptions)
-    async def delete(self, url: httpx2.URL | str, **options: Unpack[_NoBodyOptions]) -> Response:
+    @_asuggesting
+    async def delete(
+        self,
+        url: httpx2.URL | str,
+        *,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``DELETE`` request; arguments as in :meth:`request`."""
-        return await self.request("DELETE", url, **_without_body("delete", options))
+        response = await super().request(
+            "DELETE",
+            url,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_BodyOptions)
-    async def post(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
+    @_asuggesting
+    async def post(
+        self,
+        url: httpx2.URL | str,
+        *,
+        content: RequestContent | None = None,
+        data: RequestData | None = None,
+        files: RequestFiles | None = None,
+        json: Any | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``POST`` request; arguments as in :meth:`request`."""
-        return await self.request("POST", url, **_with_body("post", options))
+        response = await super().request(
+            "POST",
+            url,
+            content=content,
+            data=data,
+            files=files,
+            json=json,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_BodyOptions)
-    async def put(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
+    @_asuggesting
+    async def put(
+        self,
+        url: httpx2.URL | str,
+        *,
+        content: RequestContent | None = None,
+        data: RequestData | None = None,
+        files: RequestFiles | None = None,
+        json: Any | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``PUT`` request; arguments as in :meth:`request`."""
-        return await self.request("PUT", url, **_with_body("put", options))
+        response = await super().request(
+            "PUT",
+            url,
+            content=content,
+            data=data,
+            files=files,
+            json=json,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_BodyOptions)
-    async def patch(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
+    @_asuggesting
+    async def patch(
+        self,
+        url: httpx2.URL | str,
+        *,
+        content: RequestContent | None = None,
+        data: RequestData | None = None,
+        files: RequestFiles | None = None,
+        json: Any | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``PATCH`` request; arguments as in :meth:`request`."""
-        return await self.request("PATCH", url, **_with_body("patch", options))
+        response = await super().request(
+            "PATCH",
+            url,
+            content=content,
+            data=data,
+            files=files,
+            json=json,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
-    @_spelled_out(_BodyOptions)
-    async def query(self, url: httpx2.URL | str, **options: Unpack[_BodyOptions]) -> Response:
+    @_asuggesting
+    async def query(
+        self,
+        url: httpx2.URL | str,
+        *,
+        content: RequestContent | None = None,
+        data: RequestData | None = None,
+        files: RequestFiles | None = None,
+        json: Any | None = None,
+        params: QueryParamTypes | None = None,
+        headers: HeaderTypes | None = None,
+        cookies: CookieTypes | None = None,
+        auth: AuthTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+        extensions: RequestExtensions | None = None,
+        raise_for_status: bool | None = None,
+        retry: Retry | bool | None = None,
+        deadline: float | None = None,
+    ) -> Response:
         """Send a ``QUERY`` request; arguments as in :meth:`request`."""
-        return await self.request("QUERY", url, **_with_body("query", options))
+        response = await super().request(
+            "QUERY",
+            url,
+            content=content,
+            data=data,
+            files=files,
+            json=json,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            auth=auth,
+            follow_redirects=follow_redirects,
+            timeout=timeout if timeout is USE_CLIENT_DEFAULT else self._timeout_for(timeout),
+            extensions=attach_call_options(
+                extensions, raise_for_status=raise_for_status, retry=retry, deadline=deadline
+            ),
+        )
+        return cast(Response, response)
 
     paginate = paginate_method(
         AsyncPaginator,

@@ -10,14 +10,16 @@ import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar, cast
 
 import httpx2
 
-from tether._errors import ConfigurationError
+from tether._errors import ConfigurationError, ConfigurationTypeError
 from tether._hooks import Hook
-from tether._options import EXTENSION_KEY, CallOptions
+from tether._options import CallOptions
 from tether._retry import Retry
+from tether._retry_budget import RetryBudget
+from tether._transports._base import CALL_OPTIONS_EXTENSION
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -25,11 +27,14 @@ __all__ = [
     "Settings",
     "attach_call_options",
     "check_auth",
+    "check_budget",
     "check_flag",
     "check_hooks",
     "check_httpx2_arguments",
+    "check_retry",
     "check_timeout",
     "check_transport",
+    "transport_or_default",
 ]
 
 DEFAULT_TIMEOUT: Final = httpx2.Timeout(10.0, connect=5.0)
@@ -101,13 +106,14 @@ _AUTH_HINT = (
 
 def check_auth(auth: object) -> None:
     """Refuse, when the client or call is set up, an ``auth`` httpx2 would only reject at
-    the first request (or fail on with an ``IndexError`` for a one-item tuple)."""
+    the first request (or fail on with an ``IndexError`` for a one-item tuple). A wrong
+    type is a ``TypeError``, as in httpx2, and a :class:`tether.ConfigurationError`."""
     if auth is None or isinstance(auth, httpx2.Auth) or callable(auth):
         return
     if isinstance(auth, tuple) and len(auth) == 2:
         if all(isinstance(part, str | bytes) for part in auth):
             return
-        raise ConfigurationError(
+        raise ConfigurationTypeError(
             "auth=(username, password): both must be strings; " + _AUTH_HINT
         )
     # A string or a tuple may hold a secret, so those are described, not shown.
@@ -116,7 +122,7 @@ def check_auth(auth: object) -> None:
     else:
         shown = repr(auth)
     hint = " (a token goes in tether.BearerAuth(token))" if isinstance(auth, str) else ""
-    raise ConfigurationError(f"auth: got {shown}, which is not an auth{hint}; {_AUTH_HINT}")
+    raise ConfigurationTypeError(f"auth: got {shown}, which is not an auth{hint}; {_AUTH_HINT}")
 
 
 _EVENT_HOOK_KINDS = frozenset({"request", "response"})
@@ -184,6 +190,50 @@ def check_transport(transport: object, *, asynchronous: bool, argument: str) -> 
     raise ConfigurationError(
         f"{argument}={transport!r} is not {wanted} transport (it has no {method}()); pass "
         f"one such as {example}, or use {other} for this transport"
+    )
+
+
+_Transport = TypeVar("_Transport", httpx2.BaseTransport, httpx2.AsyncBaseTransport)
+
+
+def transport_or_default(
+    transport: _Transport | None, *, asynchronous: bool, argument: str = "transport"
+) -> _Transport:
+    """``transport`` checked to be of the wanted kind, or httpx2's default transport."""
+    if transport is not None:
+        check_transport(transport, asynchronous=asynchronous, argument=argument)
+        return transport
+    if asynchronous:
+        return cast(_Transport, httpx2.AsyncHTTPTransport())
+    return cast(_Transport, httpx2.HTTPTransport())
+
+
+def check_retry(retry: object) -> Retry | None:
+    """The policy ``retry=`` asks for: ``True`` the default one, ``False`` none (``None``)."""
+    if retry is True:
+        return Retry()
+    if retry is False:
+        return None
+    if isinstance(retry, Retry):
+        return retry
+    raise ConfigurationTypeError(
+        f"retry={retry!r}: retry= takes a tether.Retry(...), True for the default policy, "
+        "or False to send every request once"
+    )
+
+
+def check_budget(budget: object, *, argument: str) -> RetryBudget | None:
+    """The budget ``retry_budget=`` (``budget=`` on a transport) asks for: ``None`` a fresh
+    one, ``False`` none (``None``)."""
+    if budget is None:
+        return RetryBudget()
+    if budget is False:
+        return None
+    if isinstance(budget, RetryBudget):
+        return budget
+    raise ConfigurationTypeError(
+        f"{argument}={budget!r}: {argument}= takes a tether.RetryBudget(...), or False for "
+        "no client-wide limit on retries"
     )
 
 
@@ -287,25 +337,7 @@ def attach_call_options(
             "once, or leave it out for the client's policy"
         )
     merged = dict(extensions) if extensions else {}
-    merged[EXTENSION_KEY] = CallOptions(
+    merged[CALL_OPTIONS_EXTENSION] = CallOptions(
         raise_for_status=raise_for_status, retry=retry, deadline=deadline
     )
     return merged
-
-
-def timeout_within_deadline(timeout: httpx2.Timeout, deadline: float) -> httpx2.Timeout:
-    """``timeout`` with every phase capped at ``deadline`` seconds.
-
-    Without a retry policy a call is one attempt, so the best the client can do for a
-    deadline is to bound each phase of that attempt by it.
-    """
-
-    def cap(seconds: float | None) -> float:
-        return deadline if seconds is None else min(seconds, deadline)
-
-    return httpx2.Timeout(
-        connect=cap(timeout.connect),
-        read=cap(timeout.read),
-        write=cap(timeout.write),
-        pool=cap(timeout.pool),
-    )

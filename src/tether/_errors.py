@@ -17,21 +17,20 @@ from __future__ import annotations
 
 import json
 import time
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any
 
 import httpx2
 
 from tether._headers import parse_retry_after
 from tether._redact import redact_data, redact_text, redact_url
-
-if TYPE_CHECKING:
-    from tether._retry import Attempt
+from tether._transports._base import ATTEMPTS_EXTENSION, Attempt, describe_history
 
 __all__ = [
     "APIError",
     "BadRequest",
     "ClientError",
     "ConfigurationError",
+    "ConfigurationTypeError",
     "Conflict",
     "Forbidden",
     "MissingCredentialError",
@@ -58,6 +57,15 @@ class TetherError(Exception):
 
 class ConfigurationError(TetherError, ValueError):
     """An argument given to tether is invalid; the message says which and what to do."""
+
+
+class ConfigurationTypeError(ConfigurationError, TypeError):
+    """A :class:`tether.ConfigurationError` for an argument of the wrong type (a number
+    where a rate goes, a string where a retry policy goes ...).
+
+    Python and httpx2 raise :class:`TypeError` for these, so this is one too: ``except
+    TypeError`` written for them still works. Catch ``tether.ConfigurationError``.
+    """
 
 
 class MissingCredentialError(ConfigurationError, LookupError):
@@ -269,13 +277,8 @@ def error_for_response(response: httpx2.Response) -> APIError:
     history = response.extensions.get(ATTEMPTS_EXTENSION)
     if isinstance(history, tuple) and len(history) > 1:
         # The message names the last response only; the traceback then shows the others.
-        error.add_note("tether attempts: " + "; ".join(a.describe() for a in history))
+        error.add_note(describe_history(history))
     return error
-
-
-ATTEMPTS_EXTENSION: Final = "tether.attempts"
-"""Where the retry layer puts a response's attempt history (``tether.attempts_of``);
-defined here, below the retry modules, which take it from here."""
 
 
 def _content_or_empty(response: httpx2.Response) -> bytes:

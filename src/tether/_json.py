@@ -51,8 +51,12 @@ class JSONDecodeError(TetherError, json.JSONDecodeError):
         self.excerpt = excerpt(response.content)
         self.status_code = response.status_code
         where = ""
-        if response._request is not None:
-            where = f" from {response.request.method} {redact_url(response.request.url)}"
+        try:
+            request = response.request
+        except RuntimeError:
+            pass  # a response built by hand has no request
+        else:
+            where = f" from {request.method} {redact_url(request.url)}"
         body = f"body starts with {self.excerpt!r}" if self.excerpt else "the body is empty"
         message = (
             f"{reason}: status {self.status_code}{where}, "

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 import httpx2
 
+from tether._transports._base import CALL_OPTIONS_EXTENSION
+
 if TYPE_CHECKING:
     from tether._retry import Retry
 
-__all__ = ["EXTENSION_KEY", "CallOptions", "call_options"]
-
-EXTENSION_KEY = "tether"
+__all__ = ["CallOptions", "call_options"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,5 +37,5 @@ _DEFAULT = CallOptions()
 
 def call_options(request: httpx2.Request) -> CallOptions:
     """The options attached to ``request``, or the defaults when there are none."""
-    options = request.extensions.get(EXTENSION_KEY)
+    options = request.extensions.get(CALL_OPTIONS_EXTENSION)
     return options if isinstance(options, CallOptions) else _DEFAULT

@@ -36,10 +36,19 @@ class Response(httpx2.Response):
 
         Other non-2xx statuses (1xx, 3xx) raise :class:`httpx2.HTTPStatusError` as in httpx2.
         """
-        if self.status_code >= 400 and self._request is not None:
+        if self.status_code >= 400 and _has_request(self):
             raise error_for_response(self)
         super().raise_for_status()
         return self
+
+
+def _has_request(response: httpx2.Response) -> bool:
+    """Whether ``response`` knows its request (httpx2 raises when asked otherwise)."""
+    try:
+        response.request  # noqa: B018 (the property raises when there is none)
+    except RuntimeError:
+        return False
+    return True
 
 
 def adopt(response: httpx2.Response) -> Response:

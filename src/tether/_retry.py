@@ -2,7 +2,7 @@
 
 Everything here is pure. Functions receive the clock readings and the random source they
 need and return decisions; nothing sleeps, sends or logs. The sync and async shells in
-``tether._retry_transport`` do the waiting and re-sending, so both follow one set of rules.
+``tether._transports._retry`` do the waiting and re-sending, so both follow one set of rules.
 
 The rules, and why:
 
@@ -30,12 +30,13 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any, Final, Literal, NamedTuple
+from typing import Any, Final, Literal
 
 import httpx2
 
 from tether._errors import ConfigurationError
 from tether._headers import HEADER_NAME, server_wait
+from tether._transports._base import Attempt
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -283,38 +284,6 @@ def classify_error(error: BaseException) -> Kind:
     if isinstance(error, _MAYBE_SENT):
         return "maybe_sent"
     return "other"
-
-
-class Attempt(NamedTuple):
-    """One attempt of a call, as kept in the attempt history (immutable).
-
-    The history is a tuple of these, found on every response under
-    ``response.extensions["tether.attempts"]`` and on every error a call raises as
-    ``error.attempts`` (see :func:`tether.attempts_of`). A named tuple rather than a frozen
-    dataclass because one is built for every request, and this is the cheaper of the two.
-    """
-
-    number: int
-    """1 for the first attempt, 2 for the first retry ..."""
-    status: int | None
-    """The response status, or ``None`` when the attempt ended in an error."""
-    error: str | None
-    """The error's class name and message when there was no response."""
-    started: float
-    """Seconds from the start of the call to the start of this attempt."""
-    elapsed: float
-    """Seconds this attempt took, up to the response headers or the error."""
-    wait: float | None = None
-    """Seconds chosen to wait after this attempt before the next one; ``None`` if last."""
-
-    def describe(self) -> str:
-        """The attempt in words: ``#2 status 503 after 0.012s, retry in 0.800s``.
-
-        The wait is the one chosen, which :func:`retry_testing_mode` skips; ``started``
-        on the next attempt says when it really began."""
-        outcome = f"status {self.status}" if self.status is not None else self.error
-        text = f"#{self.number} {outcome} after {self.elapsed:.3f}s"
-        return text if self.wait is None else f"{text}, retry in {self.wait:.3f}s"
 
 
 Stop = Literal["done", "not_retryable", "attempts", "deadline", "retry_after"]

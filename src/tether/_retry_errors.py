@@ -8,25 +8,17 @@ an ``httpx2.TimeoutException``. A 429 whose ``Retry-After`` is too long to honou
 
 from __future__ import annotations
 
-from typing import Final
-
 import httpx2
 
-from tether._errors import ATTEMPTS_EXTENSION
-from tether._retry import Attempt
+from tether._transports._base import ATTEMPTS_EXTENSION, Attempt
 
 __all__ = [
-    "ATTEMPTS_KEY",
     "DeadlineExceeded",
     "RetryAfterTooLong",
     "RetryBudgetExhausted",
     "RetryError",
     "attempts_of",
 ]
-
-ATTEMPTS_KEY: Final = ATTEMPTS_EXTENSION
-"""Key of the attempt history in ``response.extensions``."""
-
 
 class RetryError(httpx2.TransportError):
     """Retrying stopped before the attempts ran out; the message says why.
@@ -75,11 +67,11 @@ def attempts_of(outcome: httpx2.Response | BaseException) -> tuple[Attempt, ...]
                 print(attempt.describe())
     """
     if isinstance(outcome, httpx2.Response):
-        found = outcome.extensions.get(ATTEMPTS_KEY, ())
+        found = outcome.extensions.get(ATTEMPTS_EXTENSION, ())
     else:
         found = getattr(outcome, "attempts", None)
         if found is None:
             response = getattr(outcome, "response", None)
             if isinstance(response, httpx2.Response):
-                found = response.extensions.get(ATTEMPTS_KEY, ())
+                found = response.extensions.get(ATTEMPTS_EXTENSION, ())
     return tuple(found) if isinstance(found, tuple) else ()

@@ -21,14 +21,14 @@ from contextlib import aclosing
 from typing import Any, NoReturn
 
 import httpx2
-from httpx2._types import QueryParamTypes
 
 from tether._errors import ConfigurationError
+from tether._httpx2 import QueryParamTypes
 from tether._pagination._checkpoint import Checkpoint
 from tether._pagination._page import Page
 from tether._pagination._request import PageRequest
 from tether._pagination._strategies import Strategy
-from tether._pagination._sync import _Base
+from tether._pagination._sync import Shared
 
 __all__ = ["DEFAULT_CONCURRENCY", "AsyncPaginator"]
 
@@ -46,7 +46,7 @@ def _on_asyncio() -> bool:
     return True
 
 
-class AsyncPaginator(_Base[httpx2.AsyncClient]):
+class AsyncPaginator(Shared[httpx2.AsyncClient]):
     """Iterate the items of a paginated endpoint asynchronously; from ``AsyncClient.paginate``.
 
     ``async for`` gives items, :meth:`pages` gives :class:`Page` objects, in order.

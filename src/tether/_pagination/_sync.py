@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 import httpx2
-from httpx2._types import QueryParamTypes
 
 from tether._errors import ConfigurationError
+from tether._httpx2 import QueryParamTypes
 from tether._pagination._checkpoint import Checkpoint
 from tether._pagination._core import PaginationCore
 from tether._pagination._detect import Detection
@@ -68,7 +68,7 @@ def check_request_options(
 _ClientT = TypeVar("_ClientT", httpx2.Client, httpx2.AsyncClient)
 
 
-class _Base(Generic[_ClientT]):
+class Shared(Generic[_ClientT]):
     """What both paginators share: the arguments, the core, the checkpoint and the repr."""
 
     def __init__(
@@ -139,7 +139,7 @@ class _Base(Generic[_ClientT]):
         )
 
 
-class Paginator(_Base[httpx2.Client]):
+class Paginator(Shared[httpx2.Client]):
     """Iterate the items of a paginated endpoint; from ``client.paginate(...)``.
 
     Iterating gives items across all pages; :meth:`pages` gives :class:`Page` objects.

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal
 
-from tether._errors import ConfigurationError
-from tether._ratelimit._errors import ConfigurationTypeError
+from tether._errors import ConfigurationError, ConfigurationTypeError
 from tether._ratelimit._rate import Rate, RatesLike, parse_rates, parse_rates_argument
 from tether._ratelimit._stores import Store
 

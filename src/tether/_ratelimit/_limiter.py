@@ -20,17 +20,16 @@ from dataclasses import dataclass
 import anyio
 import anyio.to_thread
 
-from tether._errors import ConfigurationError
+from tether._errors import ConfigurationError, ConfigurationTypeError
 from tether._ratelimit._adaptive import AdaptiveState, Adjustment, read_feedback
 from tether._ratelimit._config import RateLimit, Route, check_store
 from tether._ratelimit._core import Limit, Slot, slot_id
-from tether._ratelimit._errors import ConfigurationTypeError
 from tether._ratelimit._gcra import GcraLimit
 from tether._ratelimit._rate import Rate, RatesLike, parse_rates_argument
 from tether._ratelimit._stores import Grant, MemoryStore, Store, check_callable
 from tether._ratelimit._window import WindowLimit
 
-__all__ = ["Permit", "RateLimiter"]
+__all__ = ["Permit", "Plan", "RateLimitLike", "RateLimiter", "as_limiter"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +46,9 @@ class Permit:
 
 
 @dataclass(frozen=True, slots=True)
-class _Plan:
+class Plan:
+    """The limits one request spends from (cached per host and route)."""
+
     key: str
     """The key adaptive feedback is kept under (the route's key, else the host's)."""
     slots: tuple[Slot, ...]
@@ -97,11 +98,15 @@ class RateLimiter:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._adaptive: dict[str, AdaptiveState] = {}
-        self._plans: dict[tuple[str, Route | None], _Plan] = {}
-        # True while nothing can hold a request back: no configured rates and no server
-        # feedback yet. The transports then skip planning and reserving altogether; the
-        # first feedback ends it for good.
+        self._plans: dict[tuple[str, Route | None], Plan] = {}
         self._quiet = not (self.config.rates or self.config.routes)
+
+    @property
+    def quiet(self) -> bool:
+        """True while nothing can hold a request back: no configured rates and no server
+        feedback yet. The transports then skip planning and reserving altogether; the
+        first feedback ends it for good."""
+        return self._quiet
 
     # -- choosing the limits ---------------------------------------------------------
 
@@ -115,7 +120,7 @@ class RateLimiter:
             for i, rate in enumerate(rates)
         ]
 
-    def _plan(self, base: str, route: Route | None) -> _Plan:
+    def _plan(self, base: str, route: Route | None) -> Plan:
         cached = self._plans.get((base, route))
         if cached is not None:
             return cached
@@ -130,14 +135,14 @@ class RateLimiter:
             for rate, limit in zip(route.rates, self._limits(route.rates), strict=True):
                 slots.append(Slot(slot_id(key, limit), limit))
                 labels.append(f"{route}: {rate}")
-        plan = _Plan(key, tuple(slots), tuple(labels))
+        plan = Plan(key, tuple(slots), tuple(labels))
         with self._lock:
             if len(self._plans) > 1024:
                 self._plans.clear()
             self._plans[(base, route)] = plan
         return plan
 
-    def plan_request(self, method: str, host: str, port: int | None, path: str) -> _Plan:
+    def plan_request(self, method: str, host: str, port: int | None, path: str) -> Plan:
         """The limits for one HTTP request (used by the transports)."""
         base = "*" if self.config.scope == "global" else f"{host}:{port}" if port else host
         route = next((r for r in self.config.routes if r.matches(method, path)), None)
@@ -146,7 +151,7 @@ class RateLimiter:
     # -- reserving ---------------------------------------------------------------------
 
     def reserve(
-        self, plan: _Plan, *, cost: int = 1, max_wait: float | None = None
+        self, plan: Plan, *, cost: int = 1, max_wait: float | None = None
     ) -> Permit | None:
         """Reserve a slot without waiting; ``None`` if it would mean waiting over ``max_wait``."""
         slots, delay, reason = self._prepare(plan)
@@ -156,7 +161,7 @@ class RateLimiter:
         return self._granted(plan, slots, grant, delay, reason, max_wait)
 
     async def areserve(
-        self, plan: _Plan, *, cost: int = 1, max_wait: float | None = None
+        self, plan: Plan, *, cost: int = 1, max_wait: float | None = None
     ) -> Permit | None:
         """:meth:`reserve` for async callers: a store doing I/O runs in a worker thread."""
         slots, delay, reason = self._prepare(plan)
@@ -168,7 +173,7 @@ class RateLimiter:
             grant = await anyio.to_thread.run_sync(reserve) if self.store.blocking else reserve()
         return self._granted(plan, slots, grant, delay, reason, max_wait)
 
-    def _prepare(self, plan: _Plan) -> tuple[tuple[Slot, ...], float, str]:
+    def _prepare(self, plan: Plan) -> tuple[tuple[Slot, ...], float, str]:
         state = self._adaptive.get(plan.key) if self._adaptive else None
         if state is None or state.idle:
             return plan.slots, 0.0, ""
@@ -183,7 +188,7 @@ class RateLimiter:
 
     def _granted(
         self,
-        plan: _Plan,
+        plan: Plan,
         slots: tuple[Slot, ...],
         grant: Grant | None,
         delay: float,
@@ -216,7 +221,7 @@ class RateLimiter:
         """Seconds from now until a ``time.monotonic()`` reading (on the limiter's clock)."""
         return monotonic_time - self._clock()
 
-    def unpaced(self, plan: _Plan) -> Permit:
+    def unpaced(self, plan: Plan) -> Permit:
         """The permit of a request sent while the limiter was quiet, to observe its answer."""
         return Permit(plan.key, 0.0, "", None, (), None)
 
@@ -255,7 +260,7 @@ class RateLimiter:
         _check_acquire("acquire", key, cost, max_wait)
         plan = self._plan(key, None)
         permit = _acquired(key, max_wait, self.reserve(plan, cost=cost, max_wait=max_wait))
-        self.wait(permit)
+        self.sleep(permit)
         return permit.wait
 
     async def aacquire(
@@ -265,7 +270,7 @@ class RateLimiter:
         _check_acquire("aacquire", key, cost, max_wait)
         plan = self._plan(key, None)
         permit = _acquired(key, max_wait, await self.areserve(plan, cost=cost, max_wait=max_wait))
-        await self.await_permit(permit)
+        await self.asleep(permit)
         return permit.wait
 
     def try_acquire(self, key: str = "default", *, cost: int = 1) -> bool:
@@ -273,7 +278,7 @@ class RateLimiter:
         _check_acquire("try_acquire", key, cost, None)
         return self.reserve(self._plan(key, None), cost=cost, max_wait=0.0) is not None
 
-    def wait(self, permit: Permit) -> None:
+    def sleep(self, permit: Permit) -> None:
         """Sleep until the permit's time; an interrupted sleep gives the slot back."""
         if permit.wait <= 0:
             return
@@ -283,8 +288,9 @@ class RateLimiter:
             self.refund(permit)
             raise
 
-    async def await_permit(self, permit: Permit) -> None:
-        """Await the permit's time; a cancelled wait gives the slot back."""
+    async def asleep(self, permit: Permit) -> None:
+        """Async :meth:`sleep`: await the permit's time; a cancelled wait gives the slot
+        back."""
         if permit.wait <= 0:
             return
         try:
@@ -339,3 +345,26 @@ def _pace(limit: Limit) -> float:
     if isinstance(limit, GcraLimit):
         return 1.0 / limit.interval
     return limit.limit / limit.period
+
+
+RateLimitLike = RateLimiter | RateLimit | str | Rate | Sequence[str | Rate] | None
+"""Anything ``rate_limit=`` takes."""
+
+
+def as_limiter(rate_limit: RateLimitLike) -> RateLimiter:
+    """Turn anything ``rate_limit=`` accepts into a limiter (``None``: adaptive only).
+
+    Raises :class:`tether.ConfigurationError` naming ``rate_limit`` when it is none of these.
+    """
+    if isinstance(rate_limit, RateLimiter):
+        return rate_limit
+    if isinstance(rate_limit, bool):
+        raise ConfigurationTypeError(
+            f"rate_limit={rate_limit!r}: pass a rate such as '5/s', a list of rates, a "
+            "tether.RateLimit or a tether.RateLimiter, or None for adaptive pacing only"
+        )
+    if isinstance(rate_limit, RateLimit):
+        return RateLimiter(rate_limit)
+    if rate_limit is None:
+        return RateLimiter(RateLimit())
+    return RateLimiter(RateLimit(parse_rates_argument("rate_limit", rate_limit)))

@@ -12,8 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from tether._errors import ConfigurationError
-from tether._ratelimit._errors import ConfigurationTypeError
+from tether._errors import ConfigurationError, ConfigurationTypeError
 
 __all__ = ["Rate", "RatesLike", "parse_rate", "parse_rates", "parse_rates_argument"]
 

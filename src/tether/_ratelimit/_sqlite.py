@@ -19,9 +19,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 
-from tether._errors import ConfigurationError
+from tether._errors import ConfigurationError, ConfigurationTypeError
 from tether._ratelimit._core import Slot, reserve
-from tether._ratelimit._errors import ConfigurationTypeError
 from tether._ratelimit._stores import Grant, check_callable, decode, encode, expiry
 
 __all__ = ["SQLiteStore"]

@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, cast, runtime_checkable
 
+from tether._errors import ConfigurationTypeError
 from tether._ratelimit._core import Slot, reserve
-from tether._ratelimit._errors import ConfigurationTypeError
 
 __all__ = ["Grant", "MemoryStore", "Store", "check_callable"]
 

@@ -19,22 +19,22 @@ import pytest
 
 from tether._errors import RateLimited
 from tether._hooks import Event, RequestFinished, RetryGivenUp, RetryScheduled
-from tether._options import EXTENSION_KEY, CallOptions
+from tether._options import CallOptions
 from tether._retry import Retry, retry_testing_mode
 from tether._retry_budget import RetryBudget
 from tether._retry_errors import (
-    ATTEMPTS_KEY,
     DeadlineExceeded,
     RetryAfterTooLong,
     RetryBudgetExhausted,
     attempts_of,
 )
-from tether._retry_transport import (
+from tether._transports._base import (
     ATTEMPT_EXTENSION,
+    ATTEMPTS_EXTENSION,
+    CALL_OPTIONS_EXTENSION,
     DEADLINE_EXTENSION,
-    AsyncRetryTransport,
-    RetryTransport,
 )
+from tether._transports._retry import AsyncRetryTransport, RetryTransport
 
 Handler = Callable[[httpx2.Request], httpx2.Response]
 
@@ -104,7 +104,7 @@ def sequence(*outcomes: int | type[Exception], headers: dict[str, str] | None = 
 
 
 def options(**kwargs: Any) -> dict[str, Any]:
-    return {"extensions": {EXTENSION_KEY: CallOptions(**kwargs)}}
+    return {"extensions": {CALL_OPTIONS_EXTENSION: CallOptions(**kwargs)}}
 
 
 def test_first_attempt_success_has_one_entry_history(mode: str) -> None:
@@ -154,7 +154,7 @@ def test_retries_until_success_and_records_each_attempt(mode: str) -> None:
     harness = Harness(mode, handler, retry=Retry(jitter=False))
     response = harness.request()
     assert response.status_code == 200
-    history = response.extensions[ATTEMPTS_KEY]
+    history = response.extensions[ATTEMPTS_EXTENSION]
     assert [(a.number, a.status) for a in history] == [(1, 503), (2, None), (3, 200)]
     assert history[1].error == "ConnectError: boom"
     assert [a.wait for a in history] == [0.5, 1.0, None]  # chosen, though not slept

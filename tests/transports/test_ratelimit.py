@@ -14,7 +14,7 @@ import pytest
 
 import tether
 from tether._ratelimit import MemoryStore
-from tether._ratelimit import _transport as rate_transport
+from tether._transports import _ratelimit as rate_transport
 
 POLICY = {"RateLimit-Policy": '"burst";q=10;w=1', "RateLimit": '"burst";r=9;t=1'}
 

@@ -1,8 +1,9 @@
-"""Sync and async rate-limit transports: thin shells around :class:`RateLimiter`.
+"""The rate-limit layer: sync and async transports around a :class:`RateLimiter`.
 
 Each request asks the limiter for a permit, waits for it (``time.sleep`` or
 ``anyio.sleep``), goes through the wrapped transport, and its response is fed back to the
-limiter so the pace follows the server's rate-limit headers. Hooks receive
+limiter so the pace follows the server's rate-limit headers. Deciding is the limiter's
+job (reserve, then wait); the transports only wait and send. Hooks receive
 :class:`tether.RateLimitWaited` and :class:`tether.RateLimitAdjusted`; the same events are
 logged under ``tether.ratelimit``.
 
@@ -14,56 +15,30 @@ Because they are httpx2 transports they also serve a plain httpx2 client::
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 import httpx2
 
-from tether._config import check_hooks
+from tether._config import check_hooks, transport_or_default
 from tether._hooks import Hook, RateLimitAdjusted, RateLimitWaited, emit
 from tether._options import call_options
+from tether._ratelimit import Permit, Plan, RateLimitLike, as_limiter
 from tether._ratelimit._adaptive import carries_feedback
-from tether._ratelimit._config import RateLimit
-from tether._ratelimit._errors import ConfigurationTypeError
-from tether._ratelimit._limiter import Permit, RateLimiter, _Plan
-from tether._ratelimit._rate import Rate, parse_rates_argument
 from tether._retry_errors import DeadlineExceeded
-from tether._retry_transport import DEADLINE_EXTENSION, inner_or_default
+from tether._transports._base import DEADLINE_EXTENSION, AsyncLayer, Layer
 
-__all__ = ["AsyncRateLimitTransport", "RateLimitLike", "RateLimitTransport", "as_limiter"]
+__all__ = ["AsyncRateLimitTransport", "RateLimitTransport"]
 
 _log = logging.getLogger("tether.ratelimit")
 _ANNOUNCE = 1.0
 """Waits at least this long (seconds) are logged at INFO before they start."""
 
-RateLimitLike = RateLimiter | RateLimit | str | Rate | Sequence[str | Rate] | None
-
-
-def as_limiter(rate_limit: RateLimitLike) -> RateLimiter:
-    """Turn anything ``rate_limit=`` accepts into a limiter (``None``: adaptive only).
-
-    Raises :class:`tether.ConfigurationError` naming ``rate_limit`` when it is none of these.
-    """
-    if isinstance(rate_limit, RateLimiter):
-        return rate_limit
-    if isinstance(rate_limit, bool):
-        raise ConfigurationTypeError(
-            f"rate_limit={rate_limit!r}: pass a rate such as '5/s', a list of rates, a "
-            "tether.RateLimit or a tether.RateLimiter, or None for adaptive pacing only"
-        )
-    if isinstance(rate_limit, RateLimit):
-        return RateLimiter(rate_limit)
-    if rate_limit is None:
-        return RateLimiter(RateLimit())
-    return RateLimiter(RateLimit(parse_rates_argument("rate_limit", rate_limit)))
-
-
 _T = TypeVar("_T", httpx2.BaseTransport, httpx2.AsyncBaseTransport)
 
 
-class _Shell(Generic[_T]):
-    """What both transports share: construction, planning, reporting. Deciding is the
-    limiter's job; the transports only wait and send."""
+class _Shared(Generic[_T]):
+    """What the sync and async transports share: construction, planning, reporting."""
 
     def __init__(
         self,
@@ -72,20 +47,21 @@ class _Shell(Generic[_T]):
         rate_limit: RateLimitLike = None,
         hooks: Iterable[Hook] = (),
     ) -> None:
-        self.transport: _T = inner_or_default(self, transport)
+        asynchronous = isinstance(self, httpx2.AsyncBaseTransport)
+        self.transport: _T = transport_or_default(transport, asynchronous=asynchronous)
         self.limiter = as_limiter(rate_limit)
         self._hooks = check_hooks(hooks)
 
-    def _plan(self, request: httpx2.Request) -> _Plan:
+    def _plan(self, request: httpx2.Request) -> Plan:
         url = request.url
         return self.limiter.plan_request(request.method, url.host, url.port, url.path)
 
-    def _ask(self, request: httpx2.Request) -> tuple[_Plan, float | None]:
+    def _ask(self, request: httpx2.Request) -> tuple[Plan, float | None]:
         """The request's limits, and the most it may wait for them (``None``: no bound)."""
         return self._plan(request), self._time_left(request)
 
     def _checked(
-        self, request: httpx2.Request, plan: _Plan, left: float | None, permit: Permit | None
+        self, request: httpx2.Request, plan: Plan, left: float | None, permit: Permit | None
     ) -> Permit:
         if permit is None:
             # Waiting past the deadline cannot succeed: fail now, not after the wait.
@@ -131,7 +107,7 @@ class _Shell(Generic[_T]):
                 emit(self._hooks, RateLimitAdjusted(permit.key, adjustment.rate, adjustment.reason))
 
 
-class RateLimitTransport(_Shell[httpx2.BaseTransport], httpx2.BaseTransport):
+class RateLimitTransport(_Shared[httpx2.BaseTransport], Layer):
     """Paces requests sent through ``transport`` (httpx2's default when omitted).
 
     ``rate_limit`` takes what ``tether.Client(rate_limit=...)`` takes: ``"5/s"``, a list of
@@ -141,36 +117,30 @@ class RateLimitTransport(_Shell[httpx2.BaseTransport], httpx2.BaseTransport):
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         permit: Permit | None = None
-        if not self.limiter._quiet:
+        if not self.limiter.quiet:
             plan, left = self._ask(request)
             reserved = self.limiter.reserve(plan, max_wait=left)
             permit = self._checked(request, plan, left, reserved)
             if permit.wait > 0:
-                self.limiter.wait(permit)
+                self.limiter.sleep(permit)
                 self._waited(permit)
         response = self.transport.handle_request(request)
         self._observe(request, permit, response)
         return response
 
-    def close(self) -> None:
-        self.transport.close()
 
-
-class AsyncRateLimitTransport(_Shell[httpx2.AsyncBaseTransport], httpx2.AsyncBaseTransport):
+class AsyncRateLimitTransport(_Shared[httpx2.AsyncBaseTransport], AsyncLayer):
     """The async :class:`RateLimitTransport`: awaits instead of sleeping, cancellation-safe."""
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         permit: Permit | None = None
-        if not self.limiter._quiet:
+        if not self.limiter.quiet:
             plan, left = self._ask(request)
             reserved = await self.limiter.areserve(plan, max_wait=left)
             permit = self._checked(request, plan, left, reserved)
             if permit.wait > 0:
-                await self.limiter.await_permit(permit)
+                await self.limiter.asleep(permit)
                 self._waited(permit)
         response = await self.transport.handle_async_request(request)
         self._observe(request, permit, response)
         return response
-
-    async def aclose(self) -> None:
-        await self.transport.aclose()

@@ -1,0 +1,91 @@
+"""What tether takes from httpx2 beyond its public API (``tether._httpx2``), checked
+against the installed httpx2: a release that changes one of these fails here, by name."""
+
+from __future__ import annotations
+
+import inspect
+
+import httpx2
+import pytest
+
+import tether
+from tether import _httpx2
+
+
+def test_use_client_default_type_is_the_public_sentinels() -> None:
+    assert isinstance(httpx2.USE_CLIENT_DEFAULT, _httpx2.UseClientDefault)
+
+
+def test_default_max_redirects_is_the_clients_default() -> None:
+    default = inspect.signature(httpx2.Client).parameters["max_redirects"].default
+    assert default == _httpx2.DEFAULT_MAX_REDIRECTS
+
+
+def test_argument_types_are_those_of_httpx2_signatures() -> None:
+    annotations = {
+        p.annotation for p in inspect.signature(httpx2.Client.request).parameters.values()
+    }
+    for name in ["QueryParamTypes", "HeaderTypes", "CookieTypes", "RequestContent"]:
+        assert getattr(_httpx2, name) is not None
+        assert any(name in str(annotation) for annotation in annotations), name
+
+
+@pytest.mark.parametrize("cls", [httpx2.Client, httpx2.AsyncClient])
+def test_overridden_client_hooks_keep_their_signatures(cls: type) -> None:
+    assert list(inspect.signature(cls._build_auth).parameters) == ["self", "auth"]
+    assert list(inspect.signature(cls._redirect_headers).parameters) == [
+        "self",
+        "request",
+        "url",
+        "method",
+    ]
+    assert set(_httpx2.CLIENT_HOOKS) <= set(dir(cls))
+
+
+def test_build_auth_sees_every_auth_and_redirect_headers_every_redirect() -> None:
+    seen: list[str] = []
+
+    class Watching(httpx2.Client):
+        def _build_auth(self, auth: object) -> httpx2.Auth | None:
+            seen.append("auth")
+            return super()._build_auth(auth)  # type: ignore[arg-type]
+
+        def _redirect_headers(
+            self, request: httpx2.Request, url: httpx2.URL, method: str
+        ) -> httpx2.Headers:
+            seen.append("redirect")
+            return super()._redirect_headers(request, url, method)
+
+    def server(request: httpx2.Request) -> httpx2.Response:
+        if request.url.path == "/old":
+            return httpx2.Response(301, headers={"Location": "/new"})
+        return httpx2.Response(200)
+
+    with Watching(auth=("u", "p"), transport=httpx2.MockTransport(server)) as client:
+        client.auth = ("v", "q")
+        client.get("http://127.0.0.1/old", auth=("w", "r"), follow_redirects=True)
+    assert seen == ["auth", "auth", "auth", "redirect"]
+
+
+@pytest.mark.parametrize("cls", [httpx2.Client, httpx2.AsyncClient])
+def test_client_attributes_tether_reads_and_replaces(cls: type) -> None:
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(200))
+    client = cls(
+        transport=transport,
+        mounts={"http://other": transport},
+        timeout=3.0,
+        default_encoding="latin-1",
+    )
+    assert client._transport is transport
+    patterns = list(client._mounts)
+    assert all(isinstance(pattern, _httpx2.URLPattern) for pattern in patterns)
+    assert [pattern.pattern for pattern in patterns] == ["http://other"]
+    assert client._timeout == httpx2.Timeout(3.0)
+    assert client._default_encoding == "latin-1"
+    assert set(_httpx2.CLIENT_ATTRIBUTES) <= set(vars(client))
+
+
+def test_a_replaced_transport_is_the_one_that_sends() -> None:
+    with tether.Client(transport=httpx2.MockTransport(lambda r: httpx2.Response(204))) as c:
+        assert c.get("http://127.0.0.1/").status_code == 204
+        assert type(c._transport).__name__ == "ObservingTransport"

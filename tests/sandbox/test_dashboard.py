@@ -175,6 +175,25 @@ def test_is_loopback(host: str | None, loopback: bool) -> None:
     assert is_loopback(host) is loopback
 
 
+def test_admin_routes_refuse_pages_of_other_sites_without_a_token() -> None:
+    assert admin_refusal(None, "127.0.0.1", "", "http://localhost:5173") is None
+    assert admin_refusal(None, "127.0.0.1", "", "http://127.0.0.1:8000") is None
+    status, message = admin_refusal(None, "127.0.0.1", "", "https://evil.example") or (0, "")
+    assert status == 403
+    assert "Origin: https://evil.example" in message
+    assert "--admin-token" in message
+    assert admin_refusal(None, "127.0.0.1", "", "null") is not None
+    # With a token, the token is the credential, whichever page sends it.
+    assert admin_refusal("t0k", "127.0.0.1", "Bearer t0k", "https://ci.example") is None
+    with serve_in_thread(SandboxConfig()) as server:
+        url = f"{server.url}/_sandbox/reset"
+        refused = httpx2.post(url, headers={"Origin": "https://evil.example"})
+        assert refused.status_code == 403
+        assert "other sites" in refused.json()["message"]
+        local = httpx2.post(url, headers={"Origin": "http://localhost:3000"})
+        assert local.status_code == 200
+
+
 def test_admin_refusal_decides_by_token_then_address() -> None:
     assert admin_refusal(None, "127.0.0.1", "") is None
     status, message = admin_refusal(None, "10.0.0.7", "") or (0, "")

@@ -4,14 +4,19 @@ Without an admin token they answer loopback clients only: a sandbox on the defau
 ``127.0.0.1`` is reachable from this machine alone anyway, and one bound to every interface
 (``--host 0.0.0.0``, a container) does not hand its controls to the whole network. With
 an admin token every admin request must carry it as ``Authorization: Bearer <token>``,
-whatever its origin. Two paths stay open: the dashboard's static files (they hold no data;
-the page asks for the token) and ``/_sandbox/health`` (liveness probes come from outside).
+whatever its origin. Without a token, a browser request is also refused when its
+``Origin`` is a page from anywhere but this machine: the loopback address is then the only
+credential, and a web page the user happens to have open rides on it (a local front-end
+dev server on ``localhost`` keeps working). Two paths stay open: the dashboard's static
+files (they hold no data; the page asks for the token) and ``/_sandbox/health`` (liveness
+probes come from outside).
 """
 
 from __future__ import annotations
 
 import hmac
 import ipaddress
+from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -39,8 +44,20 @@ def is_loopback(host: str | None) -> bool:
     return address.is_loopback
 
 
+def _foreign_origin(origin: str) -> bool:
+    """Whether a request's ``Origin`` header names a page served from another machine
+    (``null``, from sandboxed frames and files, counts as foreign)."""
+    if not origin:
+        return False
+    try:
+        host = urlsplit(origin).hostname
+    except ValueError:
+        return True
+    return not is_loopback(host)
+
+
 def admin_refusal(
-    token: str | None, client_host: str | None, authorization: str
+    token: str | None, client_host: str | None, authorization: str, origin: str = ""
 ) -> tuple[int, str] | None:
     """``None`` when an admin request may proceed, else the status and message refusing it.
 
@@ -50,8 +67,15 @@ def admin_refusal(
     True
     """
     if token is None:
-        if is_loopback(client_host):
+        if is_loopback(client_host) and not _foreign_origin(origin):
             return None
+        if is_loopback(client_host):
+            return 403, (
+                f"the sandbox's admin routes refuse requests from web pages of other sites "
+                f"(Origin: {origin}), so a page you visit cannot change your sandbox; start "
+                "the sandbox with --admin-token (or TETHER_SANDBOX_ADMIN_TOKEN) and send "
+                "Authorization: Bearer <token> to allow it"
+            )
         return 403, (
             "the sandbox's admin routes answer this machine only (loopback clients); to "
             "use them from elsewhere, start the sandbox with --admin-token (or "
@@ -87,12 +111,16 @@ class AdminGuard:
         ):
             await self.app(scope, receive, send)
             return
-        authorization = ""
+        authorization = origin = ""
         for name, value in scope.get("headers", []):
-            if name.lower() == b"authorization":
+            lowered = name.lower()
+            if lowered == b"authorization":
                 authorization = value.decode("latin-1")
+            elif lowered == b"origin":
+                origin = value.decode("latin-1")
         client = scope.get("client")
-        refusal = admin_refusal(self.token, client[0] if client else None, authorization)
+        host = client[0] if client else None
+        refusal = admin_refusal(self.token, host, authorization, origin)
         if refusal is None:
             await self.app(scope, receive, send)
             return

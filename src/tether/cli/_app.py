@@ -55,9 +55,24 @@ _COMMAND_MODULES = (
 )
 
 
-def _load_commands() -> None:
+# The module defining each command, so that running one imports only what it needs (the
+# sandbox alone costs half a second); help and unknown names load them all.
+_MODULE_OF_COMMAND = {
+    "serve": "tether.cli._serve",
+    "pull": "tether.cli._pull",
+    "demo": "tether.cli._demo",
+    **dict.fromkeys(
+        ("get", "post", "put", "patch", "delete", "head", "options"), "tether.cli._request"
+    ),
+}
+
+
+def _load_commands(args: list[str] | None = None) -> None:
+    command = next((arg for arg in args or [] if not arg.startswith("-")), None)
+    wanted = _MODULE_OF_COMMAND.get(command or "")
     for name in _COMMAND_MODULES:
-        importlib.import_module(name)
+        if wanted is None or name == wanted:
+            importlib.import_module(name)
 
 
 def _optional_values(args: list[str]) -> list[str]:
@@ -109,7 +124,8 @@ def _readable_help(command: Any) -> None:
 
 def main() -> None:
     """Entry point of the ``tether`` console script."""
-    _load_commands()
+    args = _optional_values(sys.argv[1:])
+    _load_commands(args)
     command = typer.main.get_command(app)
     _readable_help(command)
-    command.main(args=_optional_values(sys.argv[1:]), prog_name="tether")
+    command.main(args=args, prog_name="tether")

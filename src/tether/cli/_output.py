@@ -77,15 +77,21 @@ class Printer:
             markup=False,
         )
         self._printed_part = False
+        self._ended_line = True
 
     def _gap(self) -> None:
+        """A blank line between parts (a raw body may not end its own line)."""
         if self._printed_part:
-            self._write_text("\n")
+            self._write_text("\n" if self._ended_line else "\n\n")
         self._printed_part = True
 
-    def _write_text(self, text: str) -> None:
-        self._out.write(text.encode("utf-8"))
+    def _write(self, data: bytes) -> None:
+        self._out.write(data)
         self._out.flush()
+        self._ended_line = data.endswith(b"\n")
+
+    def _write_text(self, text: str) -> None:
+        self._write(text.encode("utf-8"))
 
     def _print(self, renderable: Text) -> None:
         with self._console.capture() as captured:
@@ -134,8 +140,7 @@ class Printer:
 
     def _body(self, content: bytes, content_type: str) -> None:
         if not (self.colors or self.format):
-            self._out.write(content)
-            self._out.flush()
+            self._write(content)
             return
         data: Any = None
         is_json = False

@@ -177,6 +177,13 @@ def run_pull(
     if restart:
         store.reset()
         saved = None
+    if saved is not None and saved.table and isinstance(store, SQLiteStore):
+        if table and table != saved.table:
+            raise fail(
+                f"--table: {out} holds this pull in the table {saved.table!r}; leave --table "
+                "out to resume there, or add --restart"
+            )
+        store.table = saved.table
     if saved is not None and saved.done:
         typer.echo(
             f"{out} already holds the complete pull of {redact_url(full_url)} "

@@ -43,6 +43,8 @@ class PullState:
     items: int
     pages: int
     done: bool
+    table: str | None = None
+    """The SQLite table holding the items (``None`` for JSONL)."""
 
 
 class Store(Protocol):
@@ -138,10 +140,8 @@ class SQLiteStore:
             db.close()
         if row is None:
             return None
-        if row[5] != self.table:
-            self.table = row[5]
         return PullState(url=row[0], checkpoint=row[1], items=row[2], pages=row[3],
-                         done=bool(row[4]))
+                         done=bool(row[4]), table=row[5])
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:

@@ -219,6 +219,8 @@ def run_request(
                 raise fail(describe_error(exc), exit_code_for(exc)) from None
             return
         request = client.build_request(method, full_url, params=tuple(parsed.params), **body)
+        # A multipart body is a stream; read it once so it can be shown and resent.
+        request.read()
         _apply_auth(request, auth)
         if offline:
             printer.request(request)

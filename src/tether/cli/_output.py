@@ -106,6 +106,9 @@ class Printer:
         if "B" in self.letters and request.content:
             self._gap()
             self._body(request.content, request.headers.get("content-type", ""))
+            if not self._ended_line:
+                # Only the response body is passed on byte for byte; end the request's line.
+                self._write(b"\n")
 
     def response(self, response: httpx2.Response) -> None:
         if "h" in self.letters:

@@ -36,9 +36,8 @@ def test_each_command_has_an_example_and_readable_labels(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str
 ) -> None:
     text = help_of(monkeypatch, capsys, name, "--help")
-    if name != "serve":
-        assert "Example" in text
-        assert f"tether {name}" in text
+    assert "Example" in text
+    assert f"tether {name}" in text
     for python_type in ("<str>", "<bool>", "<int>", "<float>", "<path>", "list[str]"):
         assert python_type not in text, python_type
     if name in ("get", "pull"):

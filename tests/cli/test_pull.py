@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import signal
 import sqlite3
 import time
 from collections.abc import Callable
@@ -79,6 +80,19 @@ def test_sigkilled_sqlite_pull_resumes_with_every_item_once(
             stored, recorded = db.execute(
                 "SELECT (SELECT count(*) FROM photos), items FROM tether_pull").fetchone()
             assert stored == recorded == sqlite_pages(out) * 25
+        # Ctrl-C: the page being stored is rolled back, and the pull says how to resume.
+        before = sqlite_pages(out)
+        process = start(*args)
+        deadline = time.monotonic() + 30
+        while sqlite_pages(out) <= before and process.poll() is None:
+            assert time.monotonic() < deadline, "the pull made no progress"
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        interrupted = finish(process)
+        assert interrupted.code == 130, interrupted
+        assert "interrupted; " in interrupted.err
+        assert "run the same command again to resume" in interrupted.err
+        assert "Traceback" not in interrupted.err
         final = run(*args)
     assert final.code == 0, final.err
     assert at_kill == sorted(at_kill), at_kill

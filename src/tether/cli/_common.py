@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -76,8 +77,9 @@ AuthOpt = Annotated[
     str | None,
     typer.Option(
         "--auth", "-a", metavar="USER:PASS",
-        help="Credentials: USER:PASS for HTTP Basic, or the token/key with --auth-type. "
-        "Visible to other users in the process list; prefer --auth-env.",
+        help="Credentials: USER:PASS for HTTP Basic (USER alone prompts for the password), "
+        "or the token/key with --auth-type. Visible to other users in the process list; "
+        "prefer --auth-env.",
         rich_help_panel=AUTH_PANEL,
     ),
 ]
@@ -225,6 +227,10 @@ def _auth_from(value: str, kind: AuthType, header: str, flag: str) -> httpx2.Aut
             add_sensitive_names(headers=[header])
             return tether.APIKeyAuth(value, name=header)
         user, colon, password = value.partition(":")
+        if not colon and flag == "--auth" and sys.stdin.isatty():
+            # As HTTPie does: a user name alone asks for the password, unechoed.
+            password = typer.prompt(f"password for {user}", hide_input=True)
+            colon = ":"
         if not colon:
             # Never quote the value: it may be a token given without --auth-type bearer.
             raise fail(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import signal
 import sqlite3
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-from tests.cli._run import finish, run, run_all, start
+from tests.cli._run import finish, run, run_all, run_tty, start
 
 from tether.sandbox import SandboxServer
 
@@ -157,3 +158,23 @@ def test_refuses_another_urls_file_and_reruns_of_a_finished_pull(
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert conn.execute("SELECT count(DISTINCT id) FROM comments").fetchone() == (500,)
     assert "posts" not in tables
+
+
+def test_progress_bar_on_a_terminal_and_nothing_written_on_a_failed_start(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    shown = run_tty("pull", f"{sandbox.url}/comments", "_page==1", "_limit==50", "--out",
+                    str(tmp_path / "c.db"), stdout_tty=False, stderr_tty=True)
+    assert shown.code == 0, shown.err
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.err)
+    assert "500/500 items" in text
+    assert "10 pages" in text
+    assert "req/s" in text
+    assert "0 retries" in text
+    assert "rate-limited (429)" in text
+    assert "ETA" in text
+
+    missing = run("pull", f"{sandbox.url}/nothing-here", "--out", str(tmp_path / "n.db"))
+    assert missing.code == 4
+    assert missing.err.startswith("tether: NotFound: 404 Not Found for GET ")
+    assert not (tmp_path / "n.db").exists()

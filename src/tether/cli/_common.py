@@ -15,7 +15,6 @@ import httpx2
 import typer
 
 import tether
-from tether._hooks import Event, RequestFinished, RetryScheduled
 from tether._redact import add_sensitive_names, redact_text, redact_url
 
 __all__ = [
@@ -251,12 +250,12 @@ class Counter:
         self.retries = 0
         self.rate_limited = 0
 
-    def __call__(self, event: Event) -> None:
-        if isinstance(event, RequestFinished):
+    def __call__(self, event: tether.Event) -> None:
+        if isinstance(event, tether.RequestFinished):
             self.requests += 1
             if event.status == 429:
                 self.rate_limited += 1
-        elif isinstance(event, RetryScheduled):
+        elif isinstance(event, tether.RetryScheduled):
             self.retries += 1
 
 
@@ -264,7 +263,7 @@ def make_client_options(
     network: NetworkOptions,
     auth: httpx2.Auth | None,
     headers: list[tuple[str, str]],
-    hooks: list[Callable[[Event], None]],
+    hooks: list[Callable[[tether.Event], None]],
 ) -> dict[str, Any]:
     """Keyword arguments for ``tether.Client`` / ``tether.AsyncClient``."""
     options: dict[str, Any] = {

@@ -216,10 +216,11 @@ def run_pull(
     except StoreError as exc:
         raise fail(str(exc)) from None
     except (httpx2.HTTPError, tether.TetherError) as exc:
-        raise fail(
-            f"{describe_error(exc)}; {out} keeps every page stored so far: run the same "
-            "command again to resume", exit_code_for(exc),
-        ) from None
+        kept = (
+            f"; {out} keeps every page stored so far: run the same command again to resume"
+            if out.exists() else ""
+        )
+        raise fail(f"{describe_error(exc)}{kept}", exit_code_for(exc)) from None
     finally:
         if progress is not None:
             progress.close()

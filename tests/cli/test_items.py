@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,38 @@ def test_url_shorthands(url: str, expected: str) -> None:
 def test_a_colon_not_followed_by_a_port_is_refused() -> None:
     with pytest.raises(ItemError, match="port number"):
         normalize_url(":abc/x")
+
+
+def test_nested_fields_as_in_httpie() -> None:
+    parsed = parse_items([
+        "user[name]=Ada", "user[age]:=36", "tags[]=a", "tags[]=b", "rows[1][id]:=2",
+        "rows[0][id]:=1", "a\\[b\\]=literal", "deep[x][y][]:=true",
+    ])
+    assert parsed.data == {
+        "user": {"name": "Ada", "age": 36},
+        "tags": ["a", "b"],
+        "rows": [{"id": 1}, {"id": 2}],
+        "a[b]": "literal",
+        "deep": {"x": {"y": [True]}},
+    }
+    # A form carries the names as written.
+    assert parsed.fields[0] == ("user[name]", "Ada")
+    assert parsed.fields[6] == ("a[b]", "literal")
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        (["[]=x"], "starts with its name"),
+        (["a[b=x"], "is not closed"),
+        (["a[b]c=x"], "after ] comes ["),
+        (["a=1", "a[b]=2"], "already holds a value"),
+        (["a[]=1", "a[b]=2"], "is a list already"),
+        (["a[b]=1", "a[0]=2"], "is an object already"),
+        (["a[999999]=1"], "far past the list's end"),
+    ],
+)
+def test_nested_field_mistakes_are_named(items: list[str], message: str) -> None:
+    with pytest.raises(ItemError, match=re.escape(repr(items[-1]))) as caught:
+        parse_items(items)
+    assert message in str(caught.value)

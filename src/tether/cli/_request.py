@@ -78,7 +78,7 @@ def _body_arguments(
                 "use field=value, or drop --form to send JSON",
                 param_hint="ITEM",
             )
-        data = {name: str(value) for name, value in parsed.data.items()}
+        data = {name: str(value) for name, value in parsed.fields}
         if not parsed.files:
             return ({"data": data} if data else {}), None
         files = {name: (path.name, path.read_bytes()) for name, path in parsed.files}

@@ -111,13 +111,14 @@ def _closed_port() -> int:
 
 def test_exit_codes_follow_the_status(sandbox: SandboxServer) -> None:
     base = port(sandbox)
-    ok, moved, followed, missing, failing, slow, refused, unchecked = run_all(
+    ok, moved, followed, missing, failing, slow, late, refused, unchecked = run_all(
         ["get", f"{base}/todos/1"],
         ["get", f"{base}/status/302"],
         ["get", f"{base}/status/301", "--follow", "--max-redirects", "2"],
         ["get", f"{base}/todos/9999"],
         ["delete", f"{base}/status/503", "--no-retry"],
         ["get", f"{base}/delay/3", "--timeout", "0.3", "--no-retry"],
+        ["get", f"{base}/delay/3", "--deadline", "0.5"],
         ["get", f":{_closed_port()}/todos/1", "--no-retry"],
         ["get", f"{base}/todos/9999", "--no-check-status"],
     )
@@ -134,10 +135,12 @@ def test_exit_codes_follow_the_status(sandbox: SandboxServer) -> None:
     assert failing.err.startswith("tether: ServerError: 503 Service Unavailable for DELETE ")
     assert slow.code == 2
     assert slow.err.startswith("tether: ReadTimeout: ")
+    assert late.code == 2, late.err
+    assert re.match(r"tether: (DeadlineExceeded|ReadTimeout): ", late.err), late.err
     assert refused.code == 1
     assert refused.err.startswith("tether: ConnectError: ")
     assert unchecked.code == 0
-    for result in (moved, missing, failing, slow, refused):
+    for result in (moved, missing, failing, slow, late, refused):
         assert result.err.count("\n") == 1, result.err  # one line
         assert "Traceback" not in result.err
 

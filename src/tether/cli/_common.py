@@ -350,8 +350,10 @@ def describe_error(error: BaseException) -> str:
         phrase = error.response.reason_phrase
         return f"{name}: {error.status_code} {phrase} for {error.method} {error.url}"
     request = _request_of(error)
-    where = f" ({request.method} {redact_url(request.url)})" if request is not None else ""
     text = str(error).splitlines()[0] if str(error) else "no details"
+    where = ""
+    if request is not None and redact_url(request.url) not in text:
+        where = f" ({request.method} {redact_url(request.url)})"
     if isinstance(error, httpx2.ConnectError):
         text += "; is the server running, and is the URL right?"
     elif isinstance(error, httpx2.TimeoutException) and not isinstance(

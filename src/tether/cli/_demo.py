@@ -253,7 +253,7 @@ def _summary(tour: _Tour) -> None:
     tour.console.print(table)
 
 
-@app.command(rich_help_panel="Learning")
+@app.command(rich_help_panel="Sandbox")
 def demo() -> None:
     """Run a narrated tour of tether against a built-in sandbox API (about 20 seconds).
 

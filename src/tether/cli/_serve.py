@@ -72,7 +72,7 @@ def _where(config: SandboxConfig, asked_seed: int | None) -> tuple[str, str | No
     return f"data in {config.db}, seed {config.seed} from the file", note
 
 
-@app.command()
+@app.command(rich_help_panel="Sandbox")
 def serve(
     host: Annotated[
         str, typer.Option(metavar="ADDRESS", help="Interface to listen on.")

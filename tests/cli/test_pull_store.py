@@ -48,6 +48,8 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
     path.write_text("my notes")
     with pytest.raises(StoreError, match="is not a SQLite database"):
         SQLiteStore(path, "photos", "id").state()
+    with pytest.raises(StoreError, match="--restart only replaces tether's own pulls"):
+        SQLiteStore(path, "photos", "id").reset()
     assert path.read_text() == "my notes"
 
 

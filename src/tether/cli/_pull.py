@@ -4,6 +4,7 @@ crash, SIGKILL or Ctrl-C with every item stored exactly once (see :mod:`._pull_s
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -162,6 +163,11 @@ def run_pull(
     if parsed.params:
         full_url = str(httpx2.URL(full_url).copy_merge_params(tuple(parsed.params)))
     strategy = paginate_strategy(style, "--style")
+    if table is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", table):
+        raise typer.BadParameter(
+            f"{table!r} is not a table name: letters, digits and _ only, not starting with "
+            "a digit", param_hint="--table",
+        )
     store = _open_store(out, _format_for(out, fmt), table or table_name(full_url), id_path)
     try:
         saved = store.state()
@@ -175,7 +181,10 @@ def run_pull(
             f"{redact_url(full_url)}; choose another --out, or add --restart to replace it"
         )
     if restart:
-        store.reset()
+        try:
+            store.reset()
+        except StoreError as exc:
+            raise fail(f"--out: {exc}") from None
         saved = None
     if saved is not None and saved.table and isinstance(store, SQLiteStore):
         if table and table != saved.table:

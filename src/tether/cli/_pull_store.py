@@ -172,7 +172,13 @@ class SQLiteStore:
             return
         db = sqlite3.connect(self.path, isolation_level=None)
         try:
-            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            try:
+                tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(
+                    f"{self.path} is not a SQLite database ({exc}), and --restart only "
+                    "replaces tether's own pulls; remove it or choose another --out"
+                ) from None
             if _META not in tables:
                 return
             row = db.execute(f"SELECT items_table FROM {_META}").fetchone()

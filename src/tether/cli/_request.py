@@ -240,7 +240,7 @@ def run_request(
         printer.response(response)
     if error is not None:
         raise fail(describe_error(error), exit_code_for(error))
-    if check_status and response.is_redirect and not network.follow:
+    if check_status and 300 <= response.status_code < 400 and not network.follow:
         location = response.headers.get("location", "")
         where = f" to {location}" if location else ""
         raise fail(
@@ -253,8 +253,8 @@ def run_request(
 def _make_command(method: str) -> Callable[..., None]:
     lower = method.lower()
     example = {
-        "GET": "tether get :8000/todos/1\n\n            tether get :8000/photos _limit==100 "
-        "--paginate > photos.jsonl",
+        "GET": "tether get :8000/todos/1\n\n            tether get :8000/photos _page==1 "
+        "_limit==100 --paginate > photos.jsonl",
         "POST": "tether post :8000/posts title=hello userId:=1 body=@post.txt",
         "PUT": "tether put :8000/posts/1 userId:=1 title=new body=text",
         "PATCH": "tether patch :8000/posts/1 title=changed",

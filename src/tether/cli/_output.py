@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, BinaryIO
 
 import httpx2
+import typer
 from rich.console import Console
 from rich.highlighter import JSONHighlighter
 from rich.text import Text
@@ -40,11 +41,10 @@ def print_letters(
     if given is not None:
         unknown = sorted(set(given) - _LETTERS)
         if unknown or not given:
-            import typer
-
             raise typer.BadParameter(
                 f"unknown letter(s) {''.join(unknown)!r}; use H (request headers), "
-                "B (request body), h (response headers), b (response body)",
+                "B (request body), h (response headers), b (response body), m (elapsed "
+                "time)",
                 param_hint="--print",
             )
         return given
@@ -120,6 +120,9 @@ class Printer:
         if "b" in self.letters and response.content:
             self._gap()
             self._body(response.content, response.headers.get("content-type", ""))
+        if "m" in self.letters:
+            self._gap()
+            self._write_text(f"Elapsed time: {response.elapsed.total_seconds():.3f}s\n")
 
     def _head(self, first_line: str, headers: httpx2.Headers) -> None:
         lines: list[tuple[str, str | None]] = [(first_line, None)]

@@ -248,7 +248,7 @@ def pull(
     ],
     items: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[ITEM]...", help="Headers (Header:value) and query "
+        typer.Argument(metavar="ITEM", help="Headers (Header:value) and query "
                        "parameters (param==value), as in tether get.", show_default=False),
     ] = None,
     out: Annotated[

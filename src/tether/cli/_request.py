@@ -284,7 +284,7 @@ def _make_command(method: str) -> Callable[..., None]:
         ],
         items: Annotated[
             list[str] | None,
-            typer.Argument(metavar="[ITEM]...", help=_ITEMS_HELP, show_default=False),
+            typer.Argument(metavar="ITEM", help=_ITEMS_HELP, show_default=False),
         ] = None,
         form: Annotated[
             bool,
@@ -305,7 +305,8 @@ def _make_command(method: str) -> Callable[..., None]:
         print_: Annotated[
             str | None,
             typer.Option("--print", "-p", metavar="WHAT", help="Parts to print: H request "
-                         "headers, B request body, h response headers, b response body "
+                         "headers, B request body, h response headers, b response body, m "
+                         "elapsed time "
                          "[default: hb on a terminal, b when piped].", rich_help_panel=_OUTPUT),
         ] = None,
         verbose: Annotated[

@@ -4,9 +4,13 @@ environment, --offline and --paginate."""
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import json
 import re
 import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
@@ -109,25 +113,53 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextlib.contextmanager
+def redirecting_to(target: str) -> Iterator[str]:
+    """A server on 127.0.0.1 answering every GET with a 302 to ``target``."""
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/old"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_exit_codes_follow_the_status(sandbox: SandboxServer) -> None:
     base = port(sandbox)
-    ok, moved, followed, missing, failing, slow, late, refused, unchecked = run_all(
-        ["get", f"{base}/todos/1"],
-        ["get", f"{base}/status/302"],
-        ["get", f"{base}/status/301", "--follow", "--max-redirects", "2"],
-        ["get", f"{base}/todos/9999"],
-        ["delete", f"{base}/status/503", "--no-retry"],
-        ["get", f"{base}/delay/3", "--timeout", "0.3", "--no-retry"],
-        ["get", f"{base}/delay/3", "--deadline", "0.5"],
-        ["get", f":{_closed_port()}/todos/1", "--no-retry"],
-        ["get", f"{base}/todos/9999", "--no-check-status"],
-    )
+    with redirecting_to(f"{sandbox.url}/todos/1") as old:
+        ok, moved, followed, missing, failing, slow, late, refused, unchecked = run_all(
+            ["get", f"{base}/todos/1"],
+            ["get", old],
+            ["get", old, "--follow", "--max-redirects", "2"],
+            ["get", f"{base}/todos/9999"],
+            ["delete", f"{base}/status/503", "--no-retry"],
+            ["get", f"{base}/delay/3", "--timeout", "0.3", "--no-retry"],
+            ["get", f"{base}/delay/3", "--deadline", "0.5"],
+            ["get", f":{_closed_port()}/todos/1", "--no-retry"],
+            ["get", f"{base}/todos/9999", "--no-check-status"],
+        )
     assert ok.code == 0
     assert ok.err == ""
     assert moved.code == 3
-    assert moved.err == "tether: 302 Found: redirect not followed; add --follow to follow it\n"
-    # /status/301 sends no Location, so there is nothing to follow: the 301 is the answer.
+    assert moved.err == (
+        f"tether: 302 Found: redirect to {sandbox.url}/todos/1 not followed; add --follow to "
+        "follow it\n"
+    )
     assert followed.code == 0, followed.err
+    assert json.loads(followed.out)["id"] == 1
     assert missing.code == 4
     assert missing.err.startswith("tether: NotFound: 404 Not Found for GET http://localhost:")
     assert json.loads(missing.out)["error"] == "Not Found"  # the body still goes to stdout

@@ -61,9 +61,6 @@ class Store(Protocol):
     def commit(self, url: str, items: list[Any], state: PullState) -> None:
         """Add one page's items and the state after them, atomically."""
 
-    def count(self) -> int:
-        """Items stored."""
-
     def ids(self) -> list[Any]:
         """The stored items' ids, in storage order (for verification)."""
 
@@ -217,10 +214,6 @@ class SQLiteStore:
             raise
         db.execute("COMMIT")
 
-    def count(self) -> int:
-        row = self._connect().execute(f'SELECT count(*) FROM "{self.table}"').fetchone()
-        return int(row[0])
-
     def ids(self) -> list[Any]:
         return [r[0] for r in self._connect().execute(f'SELECT id FROM "{self.table}"')]
 
@@ -304,9 +297,6 @@ class JSONLStore:
             return []
         with open(self.path, "rb") as file:
             return [json.loads(line) for line in file if line.strip()]
-
-    def count(self) -> int:
-        return len(self._lines())
 
     def ids(self) -> list[Any]:
         return [

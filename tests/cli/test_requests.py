@@ -62,12 +62,13 @@ def test_every_request_item_form_reaches_the_server(
 
 def test_forms_uploads_escapes_and_offline(sandbox: SandboxServer, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("uploaded text", encoding="utf-8")
-    token, upload, escaped = run_all(
+    token, upload, escaped, json_get = run_all(
         ["post", f"{port(sandbox)}/oauth/token", "--form", "grant_type=client_credentials",
          "client_id=tether-client", "client_secret=tether-secret"],
         ["post", f"{port(sandbox)}/upload", "a\\:b=c", f"notes@{tmp_path / 'notes.txt'}",
          "--offline"],
         ["put", f"{port(sandbox)}/posts/1", "x\\=y=1", "n:=[1, 2]", "u\\@v=w", "--offline"],
+        ["get", f"{port(sandbox)}/posts/1", "-j", "--offline"],
     )
     assert token.code == 0, token.err
     assert json.loads(token.out)["token_type"] == "Bearer"
@@ -83,6 +84,7 @@ def test_forms_uploads_escapes_and_offline(sandbox: SandboxServer, tmp_path: Pat
     head, body = escaped.out.split("\n\n", 1)
     assert head.startswith("PUT /posts/1 HTTP/1.1\n")
     assert json.loads(body) == {"x=y": "1", "n": [1, 2], "u@v": "w"}
+    assert "\nAccept: application/json, */*;q=0.5\n" in json_get.out
     # --offline sent nothing.
     assert "PUT /posts/{id}" not in sandbox.stats()["routes"]
     assert "POST /upload" not in json.dumps(sandbox.stats()["routes"])

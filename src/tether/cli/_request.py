@@ -161,6 +161,7 @@ def run_request(
     url: str,
     items: list[str],
     *,
+    json_body: bool,
     form: bool,
     raw: str | None,
     offline: bool,
@@ -196,7 +197,8 @@ def run_request(
     printer = Printer(letters, style)
     headers = list(parsed.headers)
     given = {name.lower() for name, _ in headers}
-    if ("json" in body or content_type == "application/json") and "accept" not in given:
+    wants_json = json_body or "json" in body or content_type == "application/json"
+    if wants_json and "accept" not in given:
         headers.append(("Accept", JSON_ACCEPT))
     if content_type and "content-type" not in given:
         headers.append(("Content-Type", content_type))
@@ -286,6 +288,11 @@ def _make_command(method: str) -> Callable[..., None]:
             list[str] | None,
             typer.Argument(metavar="ITEM", help=_ITEMS_HELP, show_default=False),
         ] = None,
+        json_body: Annotated[
+            bool,
+            typer.Option("--json", "-j", help="Send fields as JSON (the default) and ask for "
+                         "JSON even without a body.", rich_help_panel=_BODY),
+        ] = False,
         form: Annotated[
             bool,
             typer.Option("--form", "-f", help="Send fields as a form (urlencoded, or "
@@ -388,6 +395,9 @@ def _make_command(method: str) -> Callable[..., None]:
             deadline=deadline, follow=follow, max_redirects=max_redirects,
         )
         network.check()
+        if json_body and form:
+            raise typer.BadParameter("--json and --form contradict each other; give one",
+                                     param_hint="--json")
         if paginate is None and (items_path or max_items or max_pages):
             raise typer.BadParameter(
                 "only applies with --paginate", param_hint="--items/--max-items/--max-pages"
@@ -398,7 +408,8 @@ def _make_command(method: str) -> Callable[..., None]:
         )
         try:
             run_request(
-                method, url, items or [], form=form, raw=raw, offline=offline,
+                method, url, items or [], json_body=json_body, form=form, raw=raw,
+                offline=offline,
                 print_=print_, verbose=verbose, headers_only=headers_only,
                 body_only=body_only, pretty=pretty, check_status=check_status,
                 auth=credentials, network=network, paginate=paginate,

@@ -33,7 +33,7 @@ __all__ = ["serve"]
 
 def _from_env(field: str, help: str) -> Any:
     """A credential option that may also come from the variable ``ENV_VARS[field]``."""
-    return typer.Option(envvar=ENV_VARS[field], help=help)
+    return typer.Option(envvar=ENV_VARS[field], help=help, metavar="VALUE")
 
 
 def _listen_advice(cause: BaseException | None) -> str:
@@ -85,21 +85,28 @@ def _dashboard_line(url: str, token: str | None, generated: bool) -> str:
     return f"dashboard: {url} (the page asks for the admin token)"
 
 
-@app.command()
+@app.command(rich_help_panel="Sandbox")
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on; 0 picks a free one.")] = 8000,
+    host: Annotated[
+        str, typer.Option(metavar="ADDRESS", help="Interface to listen on.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(metavar="PORT", help="Port to listen on; 0 picks a free one.")
+    ] = 8000,
     db: Annotated[
         Path | None,
-        typer.Option(help="SQLite file keeping data across restarts (default: in memory)."),
+        typer.Option(metavar="FILE",
+                     help="SQLite file keeping data across restarts (default: in memory)."),
     ] = None,
     seed: Annotated[
         int | None,
-        typer.Option(help="Seed of the generated data and of the fault draws (default "
-                     f"{DEFAULT_SEED}); a --db file that already holds data keeps its own."),
+        typer.Option(metavar="N", help="Seed of the generated data and of the fault draws "
+                     f"(default {DEFAULT_SEED}); a --db file that already holds data keeps its "
+                     "own."),
     ] = None,
     token_ttl: Annotated[
-        float, typer.Option(help="Lifetime in seconds of OAuth2 access tokens.")
+        float,
+        typer.Option(metavar="SECONDS", help="Lifetime in seconds of OAuth2 access tokens."),
     ] = DEFAULT_TOKEN_TTL,
     api_key: Annotated[str | None, _from_env("api_key", "Key for X-API-Key.")] = None,
     token: Annotated[str | None, _from_env("bearer_token", "Static Bearer token.")] = None,
@@ -111,30 +118,36 @@ def serve(
     ] = None,
     fail_rate: Annotated[
         float | None,
-        typer.Option(help="Share of requests (0..1) answered with --fail-status instead."),
+        typer.Option(metavar="SHARE",
+                     help="Share of requests (0..1) answered with --fail-status instead."),
     ] = None,
     fail_status: Annotated[
-        int | None, typer.Option(help="Status sent by --fail-rate failures (default 503).")
+        int | None, typer.Option(metavar="STATUS",
+                                help="Status sent by --fail-rate failures (default 503).")
     ] = None,
     latency: Annotated[
         str | None,
-        typer.Option(help="Delay every request: fixed (150ms) or uniform range (20..200ms)."),
+        typer.Option(metavar="DURATION",
+                     help="Delay every request: fixed (150ms) or uniform range (20..200ms)."),
     ] = None,
     reset_rate: Annotated[
         float | None,
-        typer.Option(help="Share of requests (0..1) whose connection is reset, no response."),
+        typer.Option(metavar="SHARE",
+                     help="Share of requests (0..1) whose connection is reset, no response."),
     ] = None,
     faults: Annotated[
         Path | None,
-        typer.Option(help="JSON or YAML file of fault rules (see docs/outage-drill.md)."),
+        typer.Option(metavar="FILE",
+                     help="JSON or YAML file of fault rules (see docs/outage-drill.md)."),
     ] = None,
     rate_limit: Annotated[
         list[str] | None,
-        typer.Option(help="Server-side limit per client key, e.g. 100/s, 600/min; repeatable."),
+        typer.Option(metavar="RATE",
+                     help="Server-side limit per client key, e.g. 100/s, 600/min; repeatable."),
     ] = None,
     admin_token: Annotated[
         str | None,
-        typer.Option(envvar=ADMIN_TOKEN_ENV,
+        typer.Option(envvar=ADMIN_TOKEN_ENV, metavar="TOKEN",
                      help="Token the /_sandbox/ admin routes and the dashboard require "
                      "(Authorization: Bearer). Without one they answer this machine only; "
                      "a --host other than loopback gets a random one, printed at start."),
@@ -147,6 +160,10 @@ def serve(
     """Serve the sandbox: a JSONPlaceholder-compatible REST API on SQLite.
 
     Credentials not given use the documented defaults in tether.sandbox (DEFAULT_API_KEY...).
+
+    Example:
+
+        tether serve --port 8000 --fail-rate 0.1 --rate-limit 50/s
     """
     if not host.strip():
         raise typer.BadParameter(

@@ -1,6 +1,7 @@
 """Errors raised when retrying stops early, and the attempt history on every outcome.
 
-They subclass ``httpx2.TransportError`` so existing ``except httpx2.HTTPError`` /
+They are :class:`tether.TetherError` subclasses, like everything tether raises, and
+subclass ``httpx2.TransportError`` too, so existing ``except httpx2.HTTPError`` /
 ``except httpx2.RequestError`` clauses still catch them; :class:`DeadlineExceeded` is also
 an ``httpx2.TimeoutException``. A 429 whose ``Retry-After`` is too long to honour raises
 :class:`tether.RateLimited` instead, the same class a plain 429 raises.
@@ -12,7 +13,7 @@ from typing import Final
 
 import httpx2
 
-from tether._errors import ATTEMPTS_EXTENSION
+from tether._errors import ATTEMPTS_EXTENSION, TetherError
 from tether._retry import Attempt
 
 __all__ = [
@@ -28,7 +29,7 @@ ATTEMPTS_KEY: Final = ATTEMPTS_EXTENSION
 """Key of the attempt history in ``response.extensions``."""
 
 
-class RetryError(httpx2.TransportError):
+class RetryError(TetherError, httpx2.TransportError):
     """Retrying stopped before the attempts ran out; the message says why.
 
     ``attempts`` holds the history, ``response`` the last response when the last attempt

@@ -182,7 +182,7 @@ class _Handlers:
             location = self._location(request, stored["id"])
             text = dumps(stored)
             if key is not None:
-                store.remember(name, key, fingerprint, 201, text, location)
+                store.remember(name, key, fingerprint, 201, text, location, stored["id"])
         return json_response(text, 201, {"Location": location})
 
     async def replace(self, request: Request) -> Response:

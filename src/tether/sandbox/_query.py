@@ -29,7 +29,9 @@ PAGING_PARAMS = frozenset(
 )
 """Parameters that choose a slice of the result; read by ``_paging``, ignored here."""
 
-_CONTROL = frozenset({"_sort", "_order", "q", "_embed", "_expand"})
+# api_key is a credential (docs/sandbox.md, "Authentication"), not a filter: a client whose
+# key travels in the query must be able to list.
+_CONTROL = frozenset({"_sort", "_order", "q", "_embed", "_expand", "api_key"})
 _MAX_PATTERN = 200
 
 # Suffix operators of json-server 0.17 and colon operators of json-server 1.x.

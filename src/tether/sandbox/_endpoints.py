@@ -181,7 +181,8 @@ def other_routes(state: SandboxState) -> list[Route]:
         base = str(request.base_url).rstrip("/")
         if base not in documents:
             documents.clear()
-            documents[base] = dumps(openapi_document(base, request.app.router.routes))
+            documents[base] = dumps(openapi_document(base, request.app.router.routes,
+                                                     max_delay=state.config.max_delay))
         return json_response(documents[base])
 
     return [

@@ -145,7 +145,9 @@ def _parse_sort(
     grouped: dict[str, list[str]], fields: frozenset[str]
 ) -> tuple[tuple[tuple[str, ...], bool], ...]:
     names = [n.strip() for v in grouped.get("_sort", []) for n in v.split(",") if n.strip()]
-    orders = [o.strip().lower() for v in grouped.get("_order", []) for o in v.split(",")]
+    # Empty pieces are skipped in both, so "_sort=&_order=" asks for nothing, as it reads.
+    orders = [o.strip().lower() for v in grouped.get("_order", []) for o in v.split(",")
+              if o.strip()]
     if orders and not names:
         raise QueryError("_order needs _sort: name the fields to sort by in _sort", "_order")
     for order in orders:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from tether.sandbox._asgi import TrailingSlashMiddleware
+from tether.sandbox._asgi import RequestSizeMiddleware, TrailingSlashMiddleware
 from tether.sandbox._config import SandboxConfig
 from tether.sandbox._endpoints import other_routes
 from tether.sandbox._http import error
@@ -71,13 +71,15 @@ def _layers(
     config: SandboxConfig, state: SandboxState, routes: list[BaseRoute]
 ) -> list[Middleware]:
     """The middleware stack, outermost first: one canonical path (``/posts/`` is
-    ``/posts``), stats accounting, CORS, rate limiting and fault injection, then the router.
+    ``/posts``), stats accounting, size limits on the query and headers, CORS, rate
+    limiting and fault injection, then the router.
     Stats come before everything that answers so they see every answer; CORS preflights
     are answered before the limiter and the faults, as a gateway would, so a browser
     meets the faults on its real requests."""
     return [
         Middleware(TrailingSlashMiddleware),
         Middleware(StatsMiddleware, stats=state.stats, routes=routes),
+        Middleware(RequestSizeMiddleware),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],

@@ -25,7 +25,7 @@ import pytest
 
 from tether.sandbox import SandboxConfig, serve_in_thread
 
-EXAMPLES = int(os.environ.get("TETHER_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("TETHER_FUZZ_EXAMPLES", "10"))
 """Generated requests per operation and phase; raise it for a deeper local run."""
 SEED = os.environ.get("TETHER_FUZZ_SEED", "15")
 """Fixed, so a CI run is repeatable; set another to explore."""

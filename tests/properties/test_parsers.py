@@ -30,7 +30,7 @@ from tether.sandbox import FaultConfigError, FaultSet, RateLimitConfigError, par
 from tether.sandbox._faults import parse_delay, parse_fault_set
 from tether.sandbox._limits import LimitDecision, Quota, Rate, rate_limit_headers
 
-FUZZ = settings(max_examples=150, deadline=None,
+FUZZ = settings(max_examples=100, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 # Header values as a server may send them: printable text with the delimiters that matter

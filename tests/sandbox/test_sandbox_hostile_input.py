@@ -145,3 +145,16 @@ def test_reset_with_a_bad_seed_is_a_documented_400(sandbox) -> None:
     assert response.status_code == 400
     document = httpx2.get(f"{sandbox.url}/openapi.json").json()
     assert "400" in document["paths"]["/_sandbox/reset"]["post"]["responses"]
+
+
+def test_whole_floats_are_integers_in_urls_too(sandbox) -> None:
+    client = httpx2.Client(base_url=sandbox.url)
+    assert client.get("/posts/3.0").json()["id"] == 3
+    page = client.get("/comments", params={"_page": "2.0", "_limit": "5.00"})
+    assert [c["id"] for c in page.json()] == [6, 7, 8, 9, 10]
+    assert client.get("/status/404.0").status_code == 404
+    assert client.get("/status/503", params={"retry_after": "2.0"}).headers["retry-after"] == "2"
+    assert client.post("/_sandbox/reset", params={"seed": "3.0"}).json()["seed"] == 3
+    assert client.get("/posts/3.5").status_code == 404
+    assert client.get("/comments", params={"_limit": "2.5", "_page": 1}).status_code == 400
+    client.close()

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tether.sandbox._query import QueryError
+from tether.sandbox._query import QueryError, integer_text
 
 __all__ = [
     "BOUNDS",
@@ -126,7 +126,7 @@ def _integer(
     raw = _single(params, name)
     if raw is None:
         return default
-    text = raw.strip()
+    text = integer_text(raw.strip())
     if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 13:
         raise QueryError(
             f"{name} must be an integer between {minimum} and {maximum}, got {raw[:40]!r}", name

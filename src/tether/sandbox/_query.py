@@ -18,6 +18,7 @@ __all__ = [
     "Query",
     "QueryError",
     "apply_query",
+    "integer_text",
     "parse_query",
 ]
 
@@ -40,6 +41,20 @@ _COLON_OPS = {
     "eq": "eq", "ne": "ne", "lt": "lt", "lte": "lte", "gt": "gt", "gte": "gte", "in": "in",
     "contains": "contains", "startsWith": "startswith", "endsWith": "endswith",
 }
+
+
+_WHOLE = re.compile(r"(-?[0-9]+)\.0+")
+
+
+def integer_text(text: str) -> str:
+    """``text`` with the fraction of a whole number dropped (``"5.0"`` -> ``"5"``):
+    JSON Schema, and so OpenAPI, counts 5.0 as an integer, and some encoders write it so.
+
+    >>> integer_text("5.0"), integer_text("5.5"), integer_text("abc")
+    ('5', '5.5', 'abc')
+    """
+    match = _WHOLE.fullmatch(text)
+    return match.group(1) if match else text
 
 
 class QueryError(ValueError):

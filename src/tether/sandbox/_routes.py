@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from tether.sandbox._http import BodyError, error, json_response, read_json, url_builder
 from tether.sandbox._paging import paginate
-from tether.sandbox._query import QueryError, apply_query, parse_query
+from tether.sandbox._query import QueryError, apply_query, integer_text, parse_query
 from tether.sandbox._relations import attach, parse_relations
 from tether.sandbox._resources import MAX_ID, RESOURCES, Resource, field_paths
 from tether.sandbox._state import SandboxState
@@ -32,6 +32,7 @@ MAX_KEY = 255
 
 def parse_id(text: str) -> int | None:
     """The id in a URL segment, or ``None`` when it cannot name an item (then: 404)."""
+    text = integer_text(text)
     if not (text.isascii() and text.isdigit()) or len(text) > 19:
         return None
     value = int(text)

@@ -57,4 +57,5 @@ def test_the_sandbox_does_what_its_openapi_document_says(tmp_path: Path) -> None
     generated = re.search(r"(\d+) generated", summary)
     assert generated, summary
     assert int(generated.group(1)) >= 20 * EXAMPLES, summary  # the run did fuzz
+    assert re.search(r"✅ Stateful", summary), summary  # ... and chained calls
     print(f"schemathesis: {generated.group(0)} test cases")

@@ -56,6 +56,14 @@ _TEXT_PATTERNS = (
         r"(?i)(bearer|basic)\s+(?!(?:tokens?|credentials?|auth|authentication|scheme|realm|"
         r"header|or|and|to|is)\b)[A-Za-z0-9._~+/=-]+"
     ),
+    # "Authorization: abc123" quoted in an error body or a debug dump.
+    # A cookie header holds several pairs: all of the line goes.
+    re.compile(
+        r"(?i)\b((?:proxy-)?authorization|x-api-key|api-key|x-auth-token|x-access-token)"
+        r"(\s*:\s*(?:(?:bearer|basic|token)\s+)?)"
+        r"(?!\[REDACTED\]|(?:bearer|basic|token)\s)[^\s,;\"]+"
+        r"|\b((?:set-)?cookie)(\s*:\s*)[^\r\n\"]+"
+    ),
     re.compile(
         r"(?i)(\"?(?:access_token|refresh_token|id_token|client_secret|password|api_key|apikey|token|secret)\"?\s*[:=]\s*\"?)([^\"&\s,}]+)"
     ),
@@ -164,9 +172,16 @@ def redact_data(value: Any) -> Any:
 
 
 def redact_text(text: str) -> str:
-    """Hide bearer/basic credentials and ``token=...``-style values inside free text."""
+    """Hide bearer/basic credentials, ``Authorization: ...``-style header lines and
+    ``token=...``-style values inside free text."""
     text = _TEXT_PATTERNS[0].sub(lambda m: f"{m.group(1)} {REDACTED}", text)
-    return _TEXT_PATTERNS[1].sub(lambda m: f"{m.group(1)}{REDACTED}", text)
+    text = _TEXT_PATTERNS[1].sub(_header_line, text)
+    return _TEXT_PATTERNS[2].sub(lambda m: f"{m.group(1)}{REDACTED}", text)
+
+
+def _header_line(match: re.Match[str]) -> str:
+    name, separator = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+    return f"{name}{separator}{REDACTED}"
 
 
 class _MaskedHeaders(httpx2.Headers):

@@ -1,6 +1,7 @@
 """Errors raised when retrying stops early, and the attempt history on every outcome.
 
-They subclass ``httpx2.TransportError`` so existing ``except httpx2.HTTPError`` /
+They are :class:`tether.TetherError` subclasses, like everything tether raises, and
+subclass ``httpx2.TransportError`` too, so existing ``except httpx2.HTTPError`` /
 ``except httpx2.RequestError`` clauses still catch them; :class:`DeadlineExceeded` is also
 an ``httpx2.TimeoutException``. A 429 whose ``Retry-After`` is too long to honour raises
 :class:`tether.RateLimited` instead, the same class a plain 429 raises.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import httpx2
 
+from tether._errors import TetherError
 from tether._transports._base import ATTEMPTS_EXTENSION, Attempt
 
 __all__ = [
@@ -20,7 +22,7 @@ __all__ = [
     "attempts_of",
 ]
 
-class RetryError(httpx2.TransportError):
+class RetryError(TetherError, httpx2.TransportError):
     """Retrying stopped before the attempts ran out; the message says why.
 
     ``attempts`` holds the history, ``response`` the last response when the last attempt

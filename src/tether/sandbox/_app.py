@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from tether.sandbox._admin_guard import AdminGuard
-from tether.sandbox._asgi import TrailingSlashMiddleware
+from tether.sandbox._asgi import RequestSizeMiddleware, TrailingSlashMiddleware
 from tether.sandbox._config import SandboxConfig
 from tether.sandbox._dashboard import dashboard_routes
 from tether.sandbox._endpoints import other_routes
@@ -74,8 +74,9 @@ def _layers(
     config: SandboxConfig, state: SandboxState, routes: list[BaseRoute]
 ) -> list[Middleware]:
     """The middleware stack, outermost first: one canonical path (``/posts/`` is
-    ``/posts``), stats and dashboard accounting, CORS, who may use the admin routes, rate
-    limiting and fault injection, then the router.
+    ``/posts``), stats and dashboard accounting, size limits on the query and headers,
+    CORS, who may use the admin routes, rate limiting and fault injection, then the
+    router.
     Stats come before everything that answers so they see every answer; CORS preflights
     are answered before the limiter and the faults, as a gateway would, so a browser
     meets the faults on its real requests."""
@@ -83,6 +84,7 @@ def _layers(
         Middleware(TrailingSlashMiddleware),
         Middleware(StatsMiddleware, stats=state.stats, routes=routes),
         Middleware(MetricsMiddleware, metrics=state.metrics),
+        Middleware(RequestSizeMiddleware),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],

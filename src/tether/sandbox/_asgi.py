@@ -10,6 +10,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 __all__ = [
     "ADMIN_PREFIX",
+    "MAX_HEADER_BYTES",
+    "MAX_QUERY_BYTES",
+    "RequestSizeMiddleware",
     "TrailingSlashMiddleware",
     "is_admin_path",
     "passes_through",
@@ -70,4 +73,41 @@ class TrailingSlashMiddleware:
             scope = {**scope, "path": trimmed}
             if isinstance(raw, bytes):
                 scope["raw_path"] = raw.rstrip(b"/") or b"/"
+        await self.app(scope, receive, send)
+
+
+MAX_QUERY_BYTES = 8 * 1024
+"""Longest query string accepted (414 beyond), as nginx's default header buffers allow."""
+MAX_HEADER_BYTES = 16 * 1024
+"""Most header bytes (names and values together) accepted in one request (431 beyond)."""
+
+
+class RequestSizeMiddleware:
+    """Refuses a request whose query string or headers are too large, with the sandbox's
+    JSON error naming the limit, before anything parses them (uvicorn alone accepts
+    megabytes of either)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query = len(scope.get("query_string", b""))
+            if query > MAX_QUERY_BYTES:
+                await send_json(send, 414, {
+                    "error": "URI Too Long",
+                    "message": f"the query string is {query:,} bytes, more than the "
+                               f"{MAX_QUERY_BYTES:,} the sandbox accepts; send fewer or "
+                               "shorter parameters",
+                    "field": "query"})
+                return
+            headers = sum(len(name) + len(value) for name, value in scope.get("headers", []))
+            if headers > MAX_HEADER_BYTES:
+                await send_json(send, 431, {
+                    "error": "Request Header Fields Too Large",
+                    "message": f"the headers are {headers:,} bytes, more than the "
+                               f"{MAX_HEADER_BYTES:,} the sandbox accepts; send fewer or "
+                               "shorter headers",
+                    "field": "headers"})
+                return
         await self.app(scope, receive, send)

@@ -9,6 +9,9 @@ the ``(server, client)`` address pair that ASGI puts in ``scope["server"]`` and
 two tuples and closes it, either abruptly with a TCP reset or after flushing what was
 already written.
 
+:func:`on_disconnect` uses the same registry to hear when a client goes away while its
+request is still running (it gave up waiting), which the request accounting counts then.
+
 Pass the class to uvicorn as ``uvicorn.Config(app, http=AbortableH11Protocol)``.
 """
 
@@ -18,12 +21,14 @@ import asyncio
 import socket
 import struct
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["AbortableH11Protocol", "ConnectionDropError", "drop_connection"]
+from tether._errors import TetherError
+
+__all__ = ["AbortableH11Protocol", "ConnectionDropError", "drop_connection", "on_disconnect"]
 
 _Address = tuple[Any, ...]
 _open: dict[tuple[_Address | None, _Address | None], AbortableH11Protocol] = {}
@@ -34,7 +39,7 @@ _open_lock = threading.Lock()
 _CLOSE_WAIT = 5.0
 
 
-class ConnectionDropError(RuntimeError):
+class ConnectionDropError(TetherError, RuntimeError):
     """The request did not arrive over :class:`AbortableH11Protocol`, so it cannot be dropped."""
 
 
@@ -42,6 +47,7 @@ class AbortableH11Protocol(H11Protocol):
     """uvicorn's h11 protocol, with each open connection findable by its address pair."""
 
     _closed_event: asyncio.Event | None = None
+    _watchers: list[Callable[[], None]] | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -52,6 +58,7 @@ class AbortableH11Protocol(H11Protocol):
             # meet the peer's delayed ACK and each request takes ~40 ms.
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._closed_event = asyncio.Event()
+        self._watchers = []
         with _open_lock:
             _open[_key(self.server, self.client)] = self
 
@@ -62,6 +69,9 @@ class AbortableH11Protocol(H11Protocol):
         super().connection_lost(exc)
         if self._closed_event is not None:
             self._closed_event.set()
+        watchers, self._watchers = self._watchers or [], []
+        for watcher in watchers:
+            watcher()
 
     async def drop(self, *, reset: bool) -> None:
         """Close the connection: ``reset`` sends an RST, else a FIN after pending bytes.
@@ -96,6 +106,28 @@ def _key(server: object, client: object) -> tuple[_Address | None, _Address | No
         tuple(server) if isinstance(server, tuple | list) else None,
         tuple(client) if isinstance(client, tuple | list) else None,
     )
+
+
+def on_disconnect(scope: Mapping[str, Any], callback: Callable[[], None]) -> Callable[[], None]:
+    """Call ``callback`` (on the server's loop) when the connection carrying the request of
+    ``scope`` is lost, until the returned function is called; a request that did not arrive
+    over :class:`AbortableH11Protocol` is never watched."""
+    with _open_lock:
+        protocol = _open.get(_key(scope.get("server"), scope.get("client")))
+    watchers = None if protocol is None else protocol._watchers
+    if watchers is None:
+        return _nothing
+    watchers.append(callback)
+
+    def cancel() -> None:
+        if callback in watchers:
+            watchers.remove(callback)
+
+    return cancel
+
+
+def _nothing() -> None:
+    return None
 
 
 async def drop_connection(scope: Mapping[str, Any], *, reset: bool) -> None:

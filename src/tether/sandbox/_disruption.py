@@ -98,12 +98,23 @@ class Disruption:
 
     def routes(self) -> list[Route]:
         """The admin routes reading and replacing faults and limits at run time."""
+        # One route per path, so a 405 lists every method the path has in its Allow.
         return [
-            Route("/_sandbox/faults", self._get_faults, methods=["GET"]),
-            Route("/_sandbox/faults", self._put_faults, methods=["PUT"]),
-            Route("/_sandbox/limits", self._get_limits, methods=["GET"]),
-            Route("/_sandbox/limits", self._put_limits, methods=["PUT"]),
+            Route("/_sandbox/faults", self._faults, methods=["GET", "PUT"]),
+            Route("/_sandbox/limits", self._limits, methods=["GET", "PUT"]),
         ]
+
+    async def _faults(self, request: Request) -> Response:
+        """Read (GET) or replace (PUT) the fault rules in force."""
+        if request.method == "PUT":
+            return await self._put_faults(request)
+        return await self._get_faults(request)
+
+    async def _limits(self, request: Request) -> Response:
+        """Read (GET) or replace (PUT) the rate limits in force."""
+        if request.method == "PUT":
+            return await self._put_limits(request)
+        return await self._get_limits(request)
 
     def _faults_body(self) -> dict[str, Any]:
         hits = self.faults.rule_hits()  # rules and counters read together

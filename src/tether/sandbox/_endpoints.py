@@ -23,6 +23,7 @@ from tether.sandbox._http import (
     read_body,
 )
 from tether.sandbox._openapi import openapi_document
+from tether.sandbox._query import integer_text
 from tether.sandbox._resources import RESOURCES
 from tether.sandbox._state import SandboxState
 from tether.sandbox._store import dumps
@@ -110,7 +111,7 @@ def other_routes(state: SandboxState) -> list[Route]:
         )
 
     async def status(request: Request) -> Response:
-        raw = request.path_params["code"]
+        raw = integer_text(request.path_params["code"])
         if not (raw.isascii() and raw.isdigit() and len(raw) == 3 and 200 <= int(raw) <= 599):
             return error(400, f"status code must be an integer from 200 to 599, got {raw[:20]!r}",
                          field="code")
@@ -118,6 +119,7 @@ def other_routes(state: SandboxState) -> list[Route]:
         headers: dict[str, str] = {}
         retry_after = request.query_params.get("retry_after")
         if retry_after is not None:
+            retry_after = integer_text(retry_after)
             if not (retry_after.isascii() and retry_after.isdigit() and len(retry_after) < 8):
                 return error(400, "retry_after must be a whole number of seconds from 0 to "
                              f"9999999, such as 2, got {_clip(retry_after)}",
@@ -156,6 +158,7 @@ def other_routes(state: SandboxState) -> list[Route]:
         raw = request.query_params.get("seed")
         seed = None
         if raw is not None:
+            raw = integer_text(raw)
             if not (raw.isascii() and raw.lstrip("-").isdigit() and len(raw) <= 19):
                 return error(400, f"seed must be an integer of at most 19 digits, got "
                              f"{_clip(raw)}", field="seed")
@@ -184,7 +187,8 @@ def other_routes(state: SandboxState) -> list[Route]:
         base = str(request.base_url).rstrip("/")
         if base not in documents:
             documents.clear()
-            documents[base] = dumps(openapi_document(base, request.app.router.routes))
+            documents[base] = dumps(openapi_document(base, request.app.router.routes,
+                                                     max_delay=state.config.max_delay))
         return json_response(documents[base])
 
     return [

@@ -46,6 +46,8 @@ from typing import Any, ClassVar, Literal, TypeAlias, TypeGuard
 
 import yaml
 
+from tether._errors import ConfigurationError
+
 __all__ = [
     "DripFault",
     "Fault",
@@ -83,7 +85,7 @@ DEFAULT_MALFORMED_BODY = '{"error": "upstream sent half a docum'
 MAX_DELAY = 60.0
 
 
-class FaultConfigError(ValueError):
+class FaultConfigError(ConfigurationError):
     """A fault rule, rule file or fault flag could not be understood.
 
     The message names the rule or flag, what was wrong and what is accepted.

@@ -148,7 +148,10 @@ def url_builder(request: Request) -> Callable[[Mapping[str, str | None]], str]:
     # parameters are copied as the client encoded them instead of re-encoded.
     base = str(request.url.replace(query=""))
     raw = request.scope.get("query_string", b"").decode("latin-1")
+    # The api_key credential is never echoed: Link headers end up in logs and browser
+    # histories, and a client sends its key with every request anyway.
     pieces = [(unquote_plus(p.partition("=")[0]), p) for p in raw.split("&") if p]
+    pieces = [(key, piece) for key, piece in pieces if key != "api_key"]
 
     def url_with(updates: Mapping[str, str | None]) -> str:
         query: list[str] = []

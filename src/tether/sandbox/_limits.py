@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from tether._errors import ConfigurationError
 from tether._ratelimit._rate import parse_rate
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 
-class RateLimitConfigError(ValueError):
+class RateLimitConfigError(ConfigurationError):
     """A rate string such as ``"100/s"`` could not be understood."""
 
 

@@ -23,9 +23,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tether.sandbox._query import QueryError
+from tether.sandbox._query import QueryError, integer_text
 
 __all__ = [
+    "BOUNDS",
     "DEFAULT_PAGE_SIZE",
     "GITHUB_PAGE_SIZE",
     "MAX_PAGE_SIZE",
@@ -33,6 +34,7 @@ __all__ = [
     "decode_cursor",
     "encode_cursor",
     "paginate",
+    "styles",
 ]
 
 Item = dict[str, Any]
@@ -57,6 +59,23 @@ _STYLES: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
     ("slice", frozenset({"_start", "_end", "_limit"}), frozenset({"_start", "_end", "_limit"})),
 )
 _ALL = frozenset().union(*(accepted for _, _, accepted in _STYLES))
+
+# The range of every integer parameter, per style (``_limit`` is a page size with ``_page``
+# but a slice length, which may be 0, with ``_start``/``_end``). The OpenAPI document is
+# generated from this table too, so what it declares is what is enforced.
+BOUNDS: dict[str, dict[str, tuple[int, int]]] = {
+    "page": {"page": (1, _MAX_NUMBER), "per_page": (1, MAX_PAGE_SIZE)},
+    "json-server-1": {"_page": (1, _MAX_NUMBER), "_per_page": (1, MAX_PAGE_SIZE)},
+    "json-server": {"_page": (1, _MAX_NUMBER), "_limit": (1, MAX_PAGE_SIZE)},
+    "cursor": {"limit": (1, MAX_PAGE_SIZE)},
+    "offset": {"offset": (0, _MAX_NUMBER), "limit": (1, MAX_PAGE_SIZE)},
+    "slice": {"_start": (0, _MAX_NUMBER), "_end": (0, _MAX_NUMBER), "_limit": (0, MAX_PAGE_SIZE)},
+}
+
+
+def styles() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each style's name and the parameters it accepts, in the order they are chosen."""
+    return tuple((style, accepted) for style, _, accepted in _STYLES)
 
 
 @dataclass(frozen=True)
@@ -107,7 +126,7 @@ def _integer(
     raw = _single(params, name)
     if raw is None:
         return default
-    text = raw.strip()
+    text = integer_text(raw.strip())
     if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 13:
         raise QueryError(
             f"{name} must be an integer between {minimum} and {maximum}, got {raw[:40]!r}", name
@@ -162,17 +181,18 @@ def paginate(items: Sequence[Item], params: Mapping[str, list[str]], url_with: U
     if style in ("page", "json-server"):
         page_param, size_param = ("page", "per_page") if style == "page" else ("_page", "_limit")
         default = GITHUB_PAGE_SIZE if style == "page" else DEFAULT_PAGE_SIZE
-        page = _integer(params, page_param, 1, 1) or 1
-        size = _integer(params, size_param, default, 1, MAX_PAGE_SIZE) or default
+        page = _integer(params, page_param, 1, *BOUNDS[style][page_param]) or 1
+        size = _integer(params, size_param, default, *BOUNDS[style][size_param]) or default
         last = max(1, math.ceil(total / size))
         start = (page - 1) * size
         headers = {**count, "Link": _link(url_with, page_param, _page_links(page, last))}
         return Page(list(items[start : start + size]), headers)
 
     if style == "json-server-1":
-        page = _integer(params, "_page", 1, 1) or 1
-        size = (
-            _integer(params, "_per_page", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE) or DEFAULT_PAGE_SIZE
+        bounds = BOUNDS[style]
+        page = _integer(params, "_page", 1, *bounds["_page"]) or 1
+        size = _integer(params, "_per_page", DEFAULT_PAGE_SIZE, *bounds["_per_page"]) or (
+            DEFAULT_PAGE_SIZE
         )
         pages = math.ceil(total / size)
         last = max(1, pages)
@@ -191,7 +211,9 @@ def paginate(items: Sequence[Item], params: Mapping[str, list[str]], url_with: U
 
     if style == "cursor":
         offset = decode_cursor(_single(params, "cursor") or "")
-        size = _integer(params, "limit", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE) or DEFAULT_PAGE_SIZE
+        size = _integer(params, "limit", DEFAULT_PAGE_SIZE, *BOUNDS[style]["limit"]) or (
+            DEFAULT_PAGE_SIZE
+        )
         end = offset + size
         token = encode_cursor(end) if end < total else None
         return Page(
@@ -203,12 +225,15 @@ def paginate(items: Sequence[Item], params: Mapping[str, list[str]], url_with: U
         )
 
     if style == "offset":
-        offset = _integer(params, "offset", 0, 0) or 0
-        size = _integer(params, "limit", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE) or DEFAULT_PAGE_SIZE
+        offset = _integer(params, "offset", 0, *BOUNDS[style]["offset"]) or 0
+        size = _integer(params, "limit", DEFAULT_PAGE_SIZE, *BOUNDS[style]["limit"]) or (
+            DEFAULT_PAGE_SIZE
+        )
         return Page(list(items[offset : offset + size]), count)
 
-    start = _integer(params, "_start", 0, 0) or 0
-    given_end = _integer(params, "_end", None, 0)
-    limit = _integer(params, "_limit", None, 0, MAX_PAGE_SIZE)
+    bounds = BOUNDS["slice"]
+    start = _integer(params, "_start", 0, *bounds["_start"]) or 0
+    given_end = _integer(params, "_end", None, *bounds["_end"])
+    limit = _integer(params, "_limit", None, *bounds["_limit"])
     end = given_end if given_end is not None else start + limit if limit is not None else total
     return Page(list(items[start:end]), count)

@@ -18,6 +18,7 @@ __all__ = [
     "Query",
     "QueryError",
     "apply_query",
+    "integer_text",
     "parse_query",
 ]
 
@@ -29,7 +30,9 @@ PAGING_PARAMS = frozenset(
 )
 """Parameters that choose a slice of the result; read by ``_paging``, ignored here."""
 
-_CONTROL = frozenset({"_sort", "_order", "q", "_embed", "_expand"})
+# api_key is a credential (docs/sandbox.md, "Authentication"), not a filter: a client whose
+# key travels in the query must be able to list.
+_CONTROL = frozenset({"_sort", "_order", "q", "_embed", "_expand", "api_key"})
 _MAX_PATTERN = 200
 
 # Suffix operators of json-server 0.17 and colon operators of json-server 1.x.
@@ -38,6 +41,20 @@ _COLON_OPS = {
     "eq": "eq", "ne": "ne", "lt": "lt", "lte": "lte", "gt": "gt", "gte": "gte", "in": "in",
     "contains": "contains", "startsWith": "startswith", "endsWith": "endswith",
 }
+
+
+_WHOLE = re.compile(r"(-?[0-9]+)\.0+")
+
+
+def integer_text(text: str) -> str:
+    """``text`` with the fraction of a whole number dropped (``"5.0"`` -> ``"5"``):
+    JSON Schema, and so OpenAPI, counts 5.0 as an integer, and some encoders write it so.
+
+    >>> integer_text("5.0"), integer_text("5.5"), integer_text("abc")
+    ('5', '5.5', 'abc')
+    """
+    match = _WHOLE.fullmatch(text)
+    return match.group(1) if match else text
 
 
 class QueryError(ValueError):
@@ -143,7 +160,9 @@ def _parse_sort(
     grouped: dict[str, list[str]], fields: frozenset[str]
 ) -> tuple[tuple[tuple[str, ...], bool], ...]:
     names = [n.strip() for v in grouped.get("_sort", []) for n in v.split(",") if n.strip()]
-    orders = [o.strip().lower() for v in grouped.get("_order", []) for o in v.split(",")]
+    # Empty pieces are skipped in both, so "_sort=&_order=" asks for nothing, as it reads.
+    orders = [o.strip().lower() for v in grouped.get("_order", []) for o in v.split(",")
+              if o.strip()]
     if orders and not names:
         raise QueryError("_order needs _sort: name the fields to sort by in _sort", "_order")
     for order in orders:

@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from tether.sandbox._http import BodyError, error, json_response, read_json, url_builder
 from tether.sandbox._paging import paginate
-from tether.sandbox._query import QueryError, apply_query, parse_query
+from tether.sandbox._query import QueryError, apply_query, integer_text, parse_query
 from tether.sandbox._relations import attach, parse_relations
 from tether.sandbox._resources import MAX_ID, RESOURCES, Resource, field_paths
 from tether.sandbox._state import SandboxState
@@ -26,11 +26,13 @@ __all__ = ["resource_routes"]
 Item = dict[str, Any]
 Endpoint = Callable[[Request], Awaitable[Response]]
 IDEMPOTENCY_HEADER = "idempotency-key"
-_MAX_KEY = 255
+MAX_KEY = 255
+"""Longest ``Idempotency-Key`` accepted (the shortest is 1 character)."""
 
 
 def parse_id(text: str) -> int | None:
     """The id in a URL segment, or ``None`` when it cannot name an item (then: 404)."""
+    text = integer_text(text)
     if not (text.isascii() and text.isdigit()) or len(text) > 19:
         return None
     value = int(text)
@@ -68,7 +70,7 @@ class _Handlers:
 
     def _validate(self, body: Item, item_id: int | None) -> Item | Response:
         try:
-            model = self.resource.model.model_validate(body)
+            model = self.resource.model.model_validate(integral_floats_as_ints(body))
         except ValidationError as exc:
             return _invalid(exc)
         item = model.model_dump()
@@ -141,8 +143,8 @@ class _Handlers:
         """Create from the body; ``parent`` (key, id) comes from a nested URL such as
         ``POST /posts/1/comments`` and fills in the body's ``postId``."""
         key = request.headers.get(IDEMPOTENCY_HEADER)
-        if key is not None and not 0 < len(key) <= _MAX_KEY:
-            return error(400, f"Idempotency-Key must be 1 to {_MAX_KEY} characters, got "
+        if key is not None and not 0 < len(key) <= MAX_KEY:
+            return error(400, f"Idempotency-Key must be 1 to {MAX_KEY} characters, got "
                               f"{len(key)}; send e.g. a UUID",
                          field="Idempotency-Key")
         try:
@@ -182,7 +184,7 @@ class _Handlers:
             location = self._location(request, stored["id"])
             text = dumps(stored)
             if key is not None:
-                store.remember(name, key, fingerprint, 201, text, location)
+                store.remember(name, key, fingerprint, 201, text, location, stored["id"])
         return json_response(text, 201, {"Location": location})
 
     async def replace(self, request: Request) -> Response:
@@ -246,6 +248,21 @@ class _Handlers:
 
         endpoint.__name__ = f"{parent_name}_{child.name}"
         return endpoint
+
+
+def integral_floats_as_ints(value: Any) -> Any:
+    """``value`` with every float that is a whole number (``1.0``) made an ``int``.
+
+    JSON Schema counts ``1.0`` as an integer and some encoders write whole numbers that
+    way; the models are strict (``"1"`` is not an id), and no field is a float, so this
+    is the one leniency they get."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: integral_floats_as_ints(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [integral_floats_as_ints(item) for item in value]
+    return value
 
 
 def merge_patch(target: Item, patch: Item) -> Item:

@@ -1,8 +1,10 @@
 """Request accounting: counts by method + route template + final status since the last reset.
 
 :class:`StatsMiddleware` is the outermost layer of the sandbox's ASGI stack, so it also
-counts requests answered by the layers inside it (rate limiting, fault injection) and
-connections closed without any response (status ``0``).
+counts requests answered by the layers inside it (rate limiting, fault injection),
+connections the sandbox closed without any response (status ``0``), and requests whose
+client went away before the answer started (status ``499``, nginx's convention; counted the
+moment the connection is lost, so figures read right after a client gave up include it).
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tether.sandbox._asgi import passes_through
+from tether.sandbox._connections import on_disconnect
 
-__all__ = ["NO_RESPONSE", "UNMATCHED", "Stats", "StatsMiddleware"]
+__all__ = ["CLIENT_CLOSED", "NO_RESPONSE", "UNMATCHED", "Stats", "StatsMiddleware"]
 
 """Admin requests are not counted, so a test's own ``stats()`` calls don't skew its figures."""
 NO_RESPONSE = 0
 """Status recorded when the connection ended before a response started."""
+CLIENT_CLOSED = 499
+"""Status recorded when the client closed its connection before a response started
+(it timed out waiting for a slow answer, for example)."""
 UNMATCHED = "(unmatched)"
 """Route template recorded for paths no route matches (keeps the key space bounded)."""
 _CACHE_LIMIT = 4096
@@ -129,6 +135,10 @@ class StatsMiddleware:
                 note(int(message["status"]))
             await send(message)
 
+        # The server goes on running a request whose client left (uvicorn does not cancel
+        # it), so without this the request would be counted when it ends, as whatever the
+        # handler answered to nobody.
+        unwatch = on_disconnect(scope, lambda: note(CLIENT_CLOSED))
         try:
             await self.app(scope, receive, send_and_note)
         except BaseException:
@@ -136,4 +146,5 @@ class StatsMiddleware:
             note(500)
             raise
         finally:
+            unwatch()
             note(NO_RESPONSE)

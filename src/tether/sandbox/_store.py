@@ -4,6 +4,9 @@ One table per resource, ``(id INTEGER PRIMARY KEY, data TEXT)``, where ``data`` 
 JSON exactly as served, so ``GET /{res}/{id}`` sends stored text without decoding it. One
 connection guarded by one lock serialises every read-modify-write (next id, merge on PATCH,
 idempotency check then insert), which is what makes concurrent writers lose nothing.
+An idempotency key remembers the id it created and is forgotten when that item is deleted:
+ids are reused (max + 1, as json-server does), and a replay must never describe an item
+that no longer exists.
 List reads use a per-resource cache of decoded items, dropped by every write to that resource.
 """
 
@@ -16,6 +19,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from tether._errors import TetherError
 from tether.sandbox._data import generate
 from tether.sandbox._resources import MAX_ID, RESOURCES
 
@@ -39,7 +43,7 @@ def _seed_rows(seed: int) -> dict[str, tuple[tuple[int, str], ...]]:
     }
 
 
-class StoreError(RuntimeError):
+class StoreError(TetherError, RuntimeError):
     """The database cannot be opened or is not a sandbox database."""
 
 
@@ -84,7 +88,7 @@ class Store:
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS idempotency (resource TEXT NOT NULL, key TEXT NOT NULL,"
             " fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,"
-            " location TEXT, PRIMARY KEY (resource, key))",
+            " location TEXT, item_id INTEGER, PRIMARY KEY (resource, key))",
         ]
         statements += [
             f"CREATE TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY, data TEXT NOT NULL)"
@@ -93,6 +97,9 @@ class Store:
         self._conn.execute("BEGIN")
         for statement in statements:
             self._conn.execute(statement)
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(idempotency)")}
+        if "item_id" not in columns:  # a database written by an earlier version
+            self._conn.execute("ALTER TABLE idempotency ADD COLUMN item_id INTEGER")
         self._conn.execute("COMMIT")
 
     def _seed_data(self, seed: int) -> None:
@@ -219,6 +226,7 @@ class Store:
                 deleted = cursor.rowcount > 0
                 if deleted:
                     self._changed(resource)
+                    self._forget_keys(resource, [item_id])
                     self._delete_children(resource, [item_id])
                 self._conn.execute("COMMIT")
             except BaseException:
@@ -246,6 +254,14 @@ class Store:
                     f"DELETE FROM {child.name} WHERE id = ?", [(i,) for i in found]
                 )
                 self._changed(child.name)
+                self._forget_keys(child.name, found)
+
+    def _forget_keys(self, resource: str, ids: list[int]) -> None:
+        """Forget the idempotency keys that created the items ``ids`` of ``resource``."""
+        self._conn.executemany(
+            "DELETE FROM idempotency WHERE resource = ? AND item_id = ?",
+            [(resource, i) for i in ids],
+        )
 
     @property
     def lock(self) -> threading.RLock:
@@ -268,14 +284,15 @@ class Store:
 
     def remember(
         self, resource: str, key: str, fingerprint: str, status: int, body: str,
-        location: str | None,
+        location: str | None, item_id: int | None = None,
     ) -> None:
-        """Remember the response sent for ``key`` so a repeated request gets it again."""
+        """Remember the response sent for ``key`` so a repeated request gets it again, until
+        the item ``item_id`` it created is deleted."""
         with self._lock:
             self._conn.execute(
                 "INSERT OR REPLACE INTO idempotency"
-                " (resource, key, fingerprint, status, body, location)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (resource, key, fingerprint, status, body, location),
+                " (resource, key, fingerprint, status, body, location, item_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (resource, key, fingerprint, status, body, location, item_id),
             )
             self._dirty = True

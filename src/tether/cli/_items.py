@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tether._errors import ConfigurationError
+
 __all__ = ["ItemError", "RequestItems", "normalize_url", "parse_items"]
 
 # Longest first, so ``:=@`` wins over ``:=`` and ``:`` at the same position.
@@ -39,7 +41,7 @@ _ESCAPABLE = _SEPARATOR_CHARS | {"\\", "[", "]"}
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
-class ItemError(ValueError):
+class ItemError(ConfigurationError):
     """A request item that cannot be understood; the message names the item."""
 
 

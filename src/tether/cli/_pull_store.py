@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from tether._errors import TetherError
+
 __all__ = ["JSONLStore", "PullState", "SQLiteStore", "Store", "StoreError", "table_name"]
 
 _META = "tether_pull"
 
 
-class StoreError(Exception):
+class StoreError(TetherError):
     """The output file cannot hold this pull; the message says why and what to do."""
 
 

@@ -363,7 +363,7 @@ def test_constructor_signature_names_every_argument_with_tether_defaults(
     base = inspect.signature(cls.__mro__[2]).parameters
     ours = inspect.signature(cls).parameters
     extra = ["raise_for_status", "hooks", "allow_no_timeout", "retry", "retry_budget"]
-    assert sorted(ours) == sorted([*base, *extra, "rate_limit"])
+    assert sorted(ours) == sorted([*base, *extra, "rate_limit", "backend"])
     for name in base.keys() - {"timeout", "limits"}:
         assert ours[name].default == base[name].default, name
     assert ours["timeout"].default == httpx2.Timeout(10.0, connect=5.0)

@@ -1,0 +1,401 @@
+"""Clients against one static server: raw httpx2, aiohttp and pyreqwest, and tether over
+each backend, at several concurrencies; req/s, CPU µs per request, and ratios.
+
+The server (nginx when installed, else the small asyncio server below, which says so) runs
+in its own process, pinned to the last core when there are two or more; each measurement
+runs in a fresh client process pinned to the first, so the two never share a GIL or a
+core. Every cell is bounded in time (``--seconds``) and the whole run in cells. Traffic
+goes to 127.0.0.1 only. Results go to stdout and ``benchmarks/RESULTS.md``.
+
+    python benchmarks/transports.py [--seconds 1.0] [--concurrency 1,16,64,256,1024]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+BODY = json.dumps(
+    {"userId": 1, "id": 1, "title": "sunt aut facere repellat provident occaecati",
+     "body": "quia et suscipit\nsuscipit recusandae consequuntur expedita et cum\nreprehenderit "
+             "molestiae ut ut quas totam\nnostrum rerum est autem sunt rem eveniet architecto",
+     "tags": ["a", "b", "c"], "views": 1234, "score": 0.5, "ok": True}
+).encode()
+
+# A minimal keep-alive HTTP/1.1 server for machines without nginx: every request gets
+# the same JSON, parsed only as far as the blank line ending its head.
+_OWN_SERVER = r"""
+import asyncio, socket, sys
+body = sys.argv[1].encode()
+answer = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+          + str(len(body)).encode() + b"\r\n\r\n" + body)
+class P(asyncio.Protocol):
+    def connection_made(self, t):
+        self.t = t; self.buf = b""
+    def data_received(self, data):
+        buf = self.buf + data
+        n = buf.count(b"\r\n\r\n")
+        if n:
+            self.t.write(answer * n)
+            buf = buf[buf.rfind(b"\r\n\r\n") + 4:]
+        self.buf = buf
+async def main():
+    sock = socket.socket(); sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0)); sock.listen(4096)
+    server = await asyncio.get_running_loop().create_server(P, sock=sock, backlog=4096)
+    print(f"http://127.0.0.1:{sock.getsockname()[1]}/", flush=True)
+    await server.serve_forever()
+try:
+    import uvloop; uvloop.run(main())
+except ImportError:
+    asyncio.run(main())
+"""
+
+_NGINX_CONF = """
+worker_processes 1;
+worker_rlimit_nofile 65535;
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log crit;
+events {{ worker_connections 16384; multi_accept on; }}
+http {{
+    access_log off;
+    keepalive_requests 1000000;
+    keepalive_timeout 120s;
+    client_body_temp_path {dir}; proxy_temp_path {dir}; fastcgi_temp_path {dir};
+    uwsgi_temp_path {dir}; scgi_temp_path {dir};
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        location / {{ default_type application/json; root {dir}; try_files /post.json =404; }}
+    }}
+}}
+"""
+
+
+def _cores() -> list[int]:
+    return sorted(os.sched_getaffinity(0))
+
+
+@contextlib.contextmanager
+def static_server() -> Iterator[tuple[str, str]]:
+    """Yield (url, which server) for a server of BODY in its own process."""
+    cores = _cores()
+    pin = ["taskset", "-c", str(cores[-1])] if len(cores) > 1 and shutil.which("taskset") else []
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        if nginx:
+            import socket
+
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            Path(folder, "post.json").write_bytes(BODY)
+            Path(folder, "nginx.conf").write_text(_NGINX_CONF.format(dir=folder, port=port))
+            process = subprocess.Popen([*pin, nginx, "-c", f"{folder}/nginx.conf"])
+            url, which = f"http://127.0.0.1:{port}/", "nginx (1 worker)"
+            _wait_for(url)
+        else:
+            process = subprocess.Popen(
+                [*pin, sys.executable, "-c", _OWN_SERVER, BODY.decode()],
+                stdout=subprocess.PIPE, text=True,
+            )
+            assert process.stdout is not None
+            url = process.stdout.readline().strip()
+            which = "own asyncio server (nginx not installed)"
+        try:
+            yield url, which
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _wait_for(url: str) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+# --- one cell, in a fresh process -------------------------------------------------------
+
+def _async_factory(name: str, url: str, concurrency: int) -> tuple[Callable[[], Any], Any, Any]:
+    """(make_one_request coroutine function, setup, teardown) for an async client."""
+    import httpx2
+
+    limits = httpx2.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    if name == "httpx2":
+        client = httpx2.AsyncClient(limits=limits, timeout=30)
+
+        async def one() -> None:
+            (await client.get(url)).json()
+
+        return one, None, client.aclose
+    if name == "aiohttp":
+        import aiohttp
+
+        box: dict[str, Any] = {}
+
+        async def setup() -> None:
+            box["s"] = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=concurrency)
+            )
+
+        async def one() -> None:
+            async with box["s"].get(url) as response:
+                await response.json()
+
+        async def close() -> None:
+            await box["s"].close()
+
+        return one, setup, close
+    if name == "pyreqwest":
+        from pyreqwest.client import ClientBuilder
+
+        rclient = ClientBuilder().max_connections(concurrency).build()
+
+        async def rone() -> None:
+            response = await rclient.get(url).build().send()
+            await response.json()
+
+        return rone, None, rclient.close
+    import tether
+
+    backend, _, policies = name.removeprefix("tether-").partition("+")
+    off = {"retry": False, "rate_limit": False, "retry_budget": False} if policies else {}
+    tclient = tether.AsyncClient(backend=backend, limits=limits, **off)  # type: ignore[arg-type]
+
+    async def tone() -> None:
+        (await tclient.get(url)).json()
+
+    return tone, None, tclient.aclose
+
+
+def _sync_factory(name: str, url: str, concurrency: int) -> tuple[Callable[[], Any], Any]:
+    import httpx2
+
+    limits = httpx2.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    if name == "httpx2":
+        client = httpx2.Client(limits=limits, timeout=30)
+        return (lambda: client.get(url).json()), client.close
+    if name == "pyreqwest":
+        from pyreqwest.client import SyncClientBuilder
+
+        rclient = SyncClientBuilder().max_connections(concurrency).build()
+        return (lambda: rclient.get(url).build().send().json()), rclient.close
+    import tether
+
+    backend, _, policies = name.removeprefix("tether-").partition("+")
+    off = {"retry": False, "rate_limit": False, "retry_budget": False} if policies else {}
+    tclient = tether.Client(backend=backend, limits=limits, **off)  # type: ignore[arg-type]
+    return (lambda: tclient.get(url).json()), tclient.close
+
+
+WARMUP_LIMIT = 15.0
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_cell(kind: str, name: str, url: str, concurrency: int, seconds: float) -> dict[str, Any]:
+    if kind == "async":
+        return asyncio.run(_run_async(name, url, concurrency, seconds))
+    one, close = _sync_factory(name, url, concurrency)
+    count = [0]
+    warmed = [0]
+    stop = threading.Event()
+    measuring = threading.Event()
+
+    def worker() -> None:
+        while not stop.is_set():
+            one()
+            warmed[0] += 1
+            if measuring.is_set():
+                count[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    # Warm up until every worker has a connection and has finished a request (bounded).
+    deadline = time.monotonic() + WARMUP_LIMIT
+    while warmed[0] < concurrency * 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    measuring.set()
+    cpu, wall = _cpu(), time.perf_counter()
+    time.sleep(seconds)
+    measuring.clear()
+    cpu, wall = _cpu() - cpu, time.perf_counter() - wall
+    stop.set()
+    for thread in threads:
+        thread.join()
+    close()
+    return {"requests": count[0], "wall": wall, "cpu": cpu}
+
+
+async def _run_async(name: str, url: str, concurrency: int, seconds: float) -> dict[str, Any]:
+    one, setup, close = _async_factory(name, url, concurrency)
+    if setup is not None:
+        await setup()
+    count = warmed = 0
+    measuring = False
+    stop = False
+
+    async def worker() -> None:
+        nonlocal count, warmed
+        while not stop:
+            await one()
+            warmed += 1
+            if measuring:
+                count += 1
+
+    tasks = [asyncio.create_task(worker()) for _ in range(concurrency)]
+    # Warm up until every worker has a connection and has finished a request (bounded).
+    deadline = time.monotonic() + WARMUP_LIMIT
+    while warmed < concurrency * 2 and time.monotonic() < deadline:  # noqa: ASYNC110 (a bounded poll, cheaper to read)
+        await asyncio.sleep(0.05)
+    measuring = True
+    cpu, wall = _cpu(), time.perf_counter()
+    await asyncio.sleep(seconds)
+    measuring = False
+    cpu, wall = _cpu() - cpu, time.perf_counter() - wall
+    stop = True
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await close()
+    return {"requests": count, "wall": wall, "cpu": cpu}
+
+
+def measure(kind: str, name: str, url: str, concurrency: int, seconds: float) -> dict[str, Any]:
+    cores = _cores()
+    pin = ["taskset", "-c", str(cores[0])] if len(cores) > 1 and shutil.which("taskset") else []
+    command = [*pin, sys.executable, __file__, "--cell", kind, name, url, str(concurrency),
+               str(seconds)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds * 10 + 60)
+    printed = done.stdout.strip().splitlines()
+    if not printed:
+        return {"error": (done.stderr.strip().splitlines() or ["exit"])[-1][:120]}
+    result: dict[str, Any] = json.loads(printed[-1])
+    if done.returncode != 0:
+        # The measurement finished; the interpreter then died on its way out.
+        result["note"] = f"crashed at exit ({done.returncode})"
+    result["rps"] = result["requests"] / result["wall"]
+    result["us"] = result["cpu"] / max(result["requests"], 1) * 1e6
+    return result
+
+
+ASYNC = ["httpx2", "aiohttp", "pyreqwest", "tether-httpx2", "tether-aiohttp",
+         "tether-reqwest", "tether-aiohttp+nopolicies", "tether-httpx2+nopolicies"]
+SYNC = ["httpx2", "pyreqwest", "tether-httpx2", "tether-reqwest", "tether-reqwest+nopolicies",
+        "tether-httpx2+nopolicies"]
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--cell":
+        kind, name, url, concurrency, seconds = sys.argv[2:7]
+        print(json.dumps(run_cell(kind, name, url, int(concurrency), float(seconds))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=1.0)
+    parser.add_argument("--concurrency", default="1,16,64,256,1024")
+    parser.add_argument("--sync-concurrency", default="1,16,64")
+    parser.add_argument("--output", default=str(Path(__file__).with_name("RESULTS.md")))
+    options = parser.parse_args()
+    levels = [int(x) for x in options.concurrency.split(",")]
+    sync_levels = [int(x) for x in options.sync_concurrency.split(",")]
+    rows: list[tuple[str, str, int, dict[str, Any]]] = []
+    with static_server() as (url, which):
+        print(f"static server: {which} at {url}", flush=True)
+        for kind, names, conc in (("async", ASYNC, levels), ("sync", SYNC, sync_levels)):
+            for level in conc:
+                for name in names:
+                    result = measure(kind, name, url, level, options.seconds)
+                    rows.append((kind, name, level, result))
+                    shown = (f"{result['rps']:9.0f} req/s {result['us']:7.0f} µs CPU/req"
+                             f" {result.get('note', '')}"
+                             if "rps" in result else result["error"])
+                    print(f"{kind:5} c={level:<5} {name:28} {shown}", flush=True)
+    report = _report(rows, which, options.seconds)
+    print(report)
+    Path(options.output).write_text(report)
+
+
+def _report(rows: list[tuple[str, str, int, dict[str, Any]]], which: str, seconds: float) -> str:
+    table = {(k, n, c): r for k, n, c, r in rows}
+    lines = [
+        "# Transport benchmark results",
+        "",
+        "Written by `make bench` (`benchmarks/transports.py`); one run, ratios within it.",
+        "",
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, {_cpu_model()}",
+        f"- Python {platform.python_version()}, {platform.system()} {platform.release()}",
+        f"- versions: {_versions()}",
+        f"- static server: {which}, {len(BODY)}-byte JSON body, decoded by the client",
+        f"- client pinned to core {_cores()[0]}, server to core {_cores()[-1]}; "
+        f"{seconds:g} s per cell after a short warm-up, each cell in a fresh process",
+        "",
+        "| kind | client | c | req/s | CPU µs/req | x raw httpx2 | x raw aiohttp |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for (kind, name, level), result in table.items():
+        if "rps" not in result:
+            lines.append(f"| {kind} | {name} | {level} | error: {result['error']} | | | |")
+            continue
+        base = table.get((kind, "httpx2", level), {}).get("rps")
+        aio = table.get(("async", "aiohttp", level), {}).get("rps")
+        vs_httpx2 = f"{result['rps'] / base:.2f}" if base else ""
+        vs_aiohttp = f"{result['rps'] / aio:.2f}" if aio else ""
+        lines.append(
+            f"| {kind} | {name} | {level} | {result['rps']:.0f} | {result['us']:.0f} "
+            f"| {vs_httpx2} | {vs_aiohttp} |{' ' + result['note'] if 'note' in result else ''}"
+        )
+    lines += ["", "`+nopolicies`: the same tether client with retry, retry budget and rate",
+              "limiting off, to show what tether's policies cost.", ""]
+    return "\n".join(lines)
+
+
+def _cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return re.sub(r"\s+", " ", line.split(":", 1)[1]).strip()
+    return platform.processor() or "unknown CPU"
+
+
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for package in ("httpx2", "httpcore2", "aiohttp", "pyreqwest", "tether"):
+        try:
+            found.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            found.append(f"{package} missing")
+    return ", ".join(found)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,341 @@
+"""httpx2 transports over pyreqwest, Rust's reqwest (``backend="reqwest"``), sync and async.
+
+As with the aiohttp backend, httpx2 keeps every decision the client makes (redirects,
+cookies, auth, decoding) and reqwest only moves bytes: its redirects, cookie store and
+decompression stay off. reqwest takes its timeouts per client, not per phase per request,
+so the phases are set on the pool from the client's ``timeout``; a request whose timeouts
+are shorter (a call's deadline cut them) gets a whole-request limit that maps to
+``httpx2.ReadTimeout``. Errors are raised again as the httpx2 error of the same phase.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from typing import Any, TypeVar
+
+import httpx2
+from pyreqwest import exceptions as rx
+from pyreqwest.client import ClientBuilder, SyncClientBuilder
+from pyreqwest.proxy import ProxyBuilder
+from pyreqwest.request import RequestBuilder, SyncRequestBuilder
+from pyreqwest.response import Response as RxResponse
+from pyreqwest.response import SyncResponse
+
+from tether._config import DEFAULT_LIMITS, DEFAULT_TIMEOUT
+from tether._httpx2 import CertTypes
+from tether._transports._gate import AsyncGate, Gate
+
+__all__ = ["AsyncReqwestTransport", "ReqwestTransport"]
+
+_Builder = TypeVar("_Builder", ClientBuilder, SyncClientBuilder)
+
+# Most specific first: the first match wins.
+_ERRORS: tuple[tuple[type[Exception], type[httpx2.RequestError]], ...] = (
+    (rx.ConnectTimeoutError, httpx2.ConnectTimeout),
+    (rx.ReadTimeoutError, httpx2.ReadTimeout),
+    (rx.WriteTimeoutError, httpx2.WriteTimeout),
+    (rx.PoolTimeoutError, httpx2.PoolTimeout),
+    (rx.RequestTimeoutError, httpx2.ReadTimeout),
+    (rx.ConnectError, httpx2.ConnectError),
+    (rx.WriteError, httpx2.WriteError),
+    (rx.ReadError, httpx2.ReadError),
+    (rx.NetworkError, httpx2.NetworkError),
+    (rx.DecodeError, httpx2.DecodingError),
+    (rx.RequestError, httpx2.RemoteProtocolError),
+)
+
+
+def _mapped(error: Exception, request: httpx2.Request) -> Exception:
+    for source, target in _ERRORS:
+        if isinstance(error, source):
+            return _phase_checked(target, _causes(error))(str(error), request=request)
+    return error
+
+
+def _causes(error: Exception) -> str:
+    details = getattr(error, "details", None)
+    causes = details.get("causes") if isinstance(details, dict) else None
+    return " | ".join(str(c.get("message", "")) for c in causes or ()) or str(error)
+
+
+def _phase_checked(target: type[httpx2.RequestError], causes: str) -> type[httpx2.RequestError]:
+    """The class httpx2 would raise, where pyreqwest's names the wrong phase.
+
+    pyreqwest calls every failure while sending the request or awaiting its answer a
+    connect error or connect timeout; only the ones whose cause is the connect step are.
+    The difference matters: tether retries connect failures for any method, since the
+    server never saw the request, but read failures only for idempotent ones.
+    """
+    connecting = "(Connect)" in causes
+    if target is httpx2.ConnectTimeout and not connecting:
+        return httpx2.ReadTimeout
+    if target is httpx2.ConnectError and not connecting:
+        target = httpx2.ReadError
+    if target in (httpx2.ReadError, httpx2.DecodingError) and (
+        "before message completed" in causes or "end of file before message length" in causes
+    ):
+        # httpx2 calls a peer that hung up mid-message a protocol error.
+        return httpx2.RemoteProtocolError
+    return target
+
+
+def _configure(
+    builder: _Builder,
+    *,
+    verify: ssl.SSLContext | str | bool,
+    cert: CertTypes | None,
+    trust_env: bool,
+    proxy: str | httpx2.URL | None,
+    limits: httpx2.Limits,
+    timeout: httpx2.Timeout,
+) -> _Builder:
+    if isinstance(verify, ssl.SSLContext):
+        raise TypeError(
+            "backend='reqwest' cannot use an ssl.SSLContext for verify=: pass True, False "
+            "or the path of a CA bundle (PEM), or use the default backend"
+        )
+    if cert is not None:
+        raise TypeError("backend='reqwest' does not take cert= yet: use the default backend")
+    builder = (
+        builder.follow_redirects(False)
+        .gzip(False)
+        .brotli(False)
+        .deflate(False)
+        .zstd(False)
+        .pool_idle_timeout(
+            None if limits.keepalive_expiry is None else timedelta(seconds=limits.keepalive_expiry)
+        )
+    )
+    if limits.max_keepalive_connections is not None:
+        builder = builder.pool_max_idle_per_host(limits.max_keepalive_connections)
+    if verify is False:
+        builder = builder.danger_accept_invalid_certs(True)
+    elif isinstance(verify, str):
+        with open(verify, "rb") as bundle:
+            builder = builder.add_root_certificate_pem(bundle.read())
+    if proxy is not None:
+        builder = builder.proxy(ProxyBuilder.all(str(proxy)))
+    elif not trust_env:
+        builder = builder.no_proxy()
+    if timeout.connect is not None:
+        builder = builder.connect_timeout(timedelta(seconds=timeout.connect))
+    if timeout.read is not None:
+        builder = builder.read_timeout(timedelta(seconds=timeout.read))
+    if timeout.pool is not None:
+        builder = builder.pool_timeout(timedelta(seconds=timeout.pool))
+    return builder
+
+
+class _Shared:
+    """What the sync and async transports share: settings and the per-request limit."""
+
+    def __init__(self, timeout: httpx2.Timeout) -> None:
+        self._phases = timeout.as_dict()
+
+    def _limit_for(self, request: httpx2.Request) -> timedelta | None:
+        """A whole-request limit when this request's read timeout is shorter than the
+        pool's (a call's own timeout, or one its deadline cut)."""
+        phases: dict[str, Any] = request.extensions.get("timeout") or self._phases
+        read = phases.get("read")
+        if phases is self._phases or read is None or phases == self._phases:
+            return None
+        pool_read = self._phases.get("read")
+        if pool_read is not None and read >= pool_read:
+            return None
+        return timedelta(seconds=read)
+
+
+def _content(request: httpx2.Request) -> bytes:
+    try:
+        return request.content
+    except httpx2.RequestNotRead:
+        # A request rebuilt for a redirect carries the body without having read it.
+        return b"".join(request.stream)  # type: ignore[arg-type]
+
+
+def _response(rx_response: RxResponse | SyncResponse, stream: Any) -> httpx2.Response:
+    return httpx2.Response(
+        rx_response.status,
+        headers=list(rx_response.headers.items()),
+        stream=stream,
+        extensions={"http_version": rx_response.version.encode("ascii")},
+    )
+
+
+class ReqwestTransport(_Shared, httpx2.BaseTransport):
+    """A sync httpx2 transport over pyreqwest.
+
+    Example::
+
+        with httpx2.Client(transport=ReqwestTransport()) as client:
+            client.get("http://127.0.0.1:8000/posts/1")
+    """
+
+    def __init__(
+        self,
+        *,
+        verify: ssl.SSLContext | str | bool = True,
+        cert: CertTypes | None = None,
+        trust_env: bool = True,
+        proxy: str | httpx2.URL | None = None,
+        limits: httpx2.Limits = DEFAULT_LIMITS,
+        timeout: httpx2.Timeout = DEFAULT_TIMEOUT,
+    ) -> None:
+        super().__init__(timeout)
+        self._gate = Gate(limits.max_connections)
+        builder = _configure(
+            SyncClientBuilder(),
+            verify=verify,
+            cert=cert,
+            trust_env=trust_env,
+            proxy=proxy,
+            limits=limits,
+            timeout=timeout,
+        )
+        self._client = builder.build()
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        builder: SyncRequestBuilder = self._client.request(
+            request.method, str(request.url)
+        ).headers(request.headers.multi_items())
+        stream = request.stream
+        if isinstance(stream, httpx2.ByteStream):
+            body = _content(request)
+            if body:
+                builder = builder.body_bytes(body)
+        elif isinstance(stream, httpx2.SyncByteStream):
+            builder = builder.body_stream(iter(stream))
+        limit = self._limit_for(request)
+        if limit is not None:
+            builder = builder.timeout(limit)
+        pending = builder.build_streamed()
+        self._gate.enter(request)
+        try:
+            rx_response = pending.__enter__()
+        except BaseException as error:
+            self._gate.leave()
+            if isinstance(error, rx.PyreqwestError):
+                raise _mapped(error, request) from error
+            raise
+        return _response(rx_response, _SyncBody(self._gate, pending, rx_response, request))
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class _SyncBody(httpx2.SyncByteStream):
+    def __init__(
+        self, gate: Gate, pending: Any, response: SyncResponse, request: httpx2.Request
+    ) -> None:
+        self._gate = gate
+        self._pending = pending
+        self._reader = response.body_reader
+        self._request = request
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while (chunk := self._reader.read_chunk()) is not None:
+                yield bytes(chunk)
+        except rx.PyreqwestError as error:
+            raise _mapped(error, self._request) from error
+
+    def close(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            try:
+                pending.__exit__(None, None, None)
+            finally:
+                self._gate.leave()
+
+
+class AsyncReqwestTransport(_Shared, httpx2.AsyncBaseTransport):
+    """An async httpx2 transport over pyreqwest.
+
+    Example::
+
+        async with httpx2.AsyncClient(transport=AsyncReqwestTransport()) as client:
+            await client.get("http://127.0.0.1:8000/posts/1")
+    """
+
+    def __init__(
+        self,
+        *,
+        verify: ssl.SSLContext | str | bool = True,
+        cert: CertTypes | None = None,
+        trust_env: bool = True,
+        proxy: str | httpx2.URL | None = None,
+        limits: httpx2.Limits = DEFAULT_LIMITS,
+        timeout: httpx2.Timeout = DEFAULT_TIMEOUT,
+    ) -> None:
+        super().__init__(timeout)
+        self._gate = AsyncGate(limits.max_connections)
+        builder = _configure(
+            ClientBuilder(),
+            verify=verify,
+            cert=cert,
+            trust_env=trust_env,
+            proxy=proxy,
+            limits=limits,
+            timeout=timeout,
+        )
+        self._client = builder.build()
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        builder: RequestBuilder = self._client.request(request.method, str(request.url)).headers(
+            request.headers.multi_items()
+        )
+        stream = request.stream
+        if isinstance(stream, httpx2.ByteStream):
+            body = _content(request)
+            if body:
+                builder = builder.body_bytes(body)
+        elif isinstance(stream, httpx2.AsyncByteStream):
+            builder = builder.body_stream(_chunks(stream))
+        limit = self._limit_for(request)
+        if limit is not None:
+            builder = builder.timeout(limit)
+        pending = builder.build_streamed()
+        await self._gate.enter(request)
+        try:
+            rx_response = await pending.__aenter__()
+        except BaseException as error:
+            self._gate.leave()
+            if isinstance(error, rx.PyreqwestError):
+                raise _mapped(error, request) from error
+            raise
+        return _response(rx_response, _AsyncBody(self._gate, pending, rx_response, request))
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+
+async def _chunks(stream: httpx2.AsyncByteStream) -> AsyncIterator[bytes]:
+    async for chunk in stream:
+        yield chunk
+
+
+class _AsyncBody(httpx2.AsyncByteStream):
+    def __init__(
+        self, gate: AsyncGate, pending: Any, response: RxResponse, request: httpx2.Request
+    ) -> None:
+        self._gate = gate
+        self._pending = pending
+        self._reader = response.body_reader
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            while (chunk := await self._reader.read_chunk()) is not None:
+                yield bytes(chunk)
+        except rx.PyreqwestError as error:
+            raise _mapped(error, self._request) from error
+
+    async def aclose(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            try:
+                await pending.__aexit__(None, None, None)
+            finally:
+                self._gate.leave()

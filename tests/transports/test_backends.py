@@ -314,3 +314,12 @@ def test_interpreter_exits_cleanly_after_sync_reqwest() -> None:
             assert codes == [0] * len(batch)
             runs += len(batch)
     assert runs >= 100, f"only {runs} interpreter exits ran within the time limit"
+
+
+async def test_aiohttp_still_has_the_resend_switch_the_backend_turns_off() -> None:
+    """aiohttp has no public switch for its own resend of idempotent requests on a broken
+    kept-alive connection; the backend sets a private attribute. Fail loudly when a new
+    aiohttp renames it, rather than let hidden resends bypass the retry budget."""
+    aiohttp = pytest.importorskip("aiohttp")
+    async with aiohttp.ClientSession() as session:
+        assert getattr(session, "_retry_connection", None) is True

@@ -209,7 +209,42 @@ async def _async_run(url: str, tmp_path: Path, shown: list[str], issued: list[st
     shown += [repr(event) for event in events]
 
 
-@pytest.mark.timeout(120)
+TETHER = Path(sys.executable).with_name("tether")
+
+
+def _cli_run(url: str, tmp_path: Path, shown: list[str]) -> None:
+    """The command line in every auth mode, secrets from the environment, with ``-v``
+    (request and response headers), a refused credential, ``--offline`` and a pull whose
+    output file is searched with the rest."""
+    env = {**os.environ, "AUDIT_TOKEN": SECRETS["bearer_token"],
+           "AUDIT_KEY": SECRETS["api_key"], "AUDIT_BASIC": f"{USERNAME}:{SECRETS['password']}",
+           "AUDIT_WRONG": WRONG[1], "NO_COLOR": "1"}
+    port = url.rsplit(":", 1)[1]
+    runs = [
+        ["get", f":{port}/profile", "-v", "--auth-env", "AUDIT_TOKEN", "-A", "bearer"],
+        ["get", f":{port}/profile", "-v", "--auth-env", "AUDIT_KEY", "-A", "api-key"],
+        ["get", f":{port}/profile", "-v", "--auth-env", "AUDIT_BASIC"],
+        ["get", f":{port}/profile", "-v", "--auth-env", "AUDIT_WRONG", "-A", "bearer"],
+        ["post", f":{port}/posts", "-v", "--offline", "--auth-env", "AUDIT_TOKEN", "-A",
+         "bearer", "title=audit"],
+        ["get", f":{port}/status/503", "-v", "--retries", "1", "--auth-env", "AUDIT_KEY",
+         "-A", "api-key"],
+        ["pull", f":{port}/comments", "--out", str(tmp_path / "pull.sqlite"),
+         "--auth-env", "AUDIT_TOKEN", "-A", "bearer"],
+    ]
+    outputs = []
+    for args in runs:
+        done = subprocess.run([str(TETHER), *args], capture_output=True, text=True, env=env,
+                              timeout=60, check=False)
+        outputs.append(done.stdout + done.stderr)
+    # The runs reached the server and showed the headers they were asked to show.
+    assert "Authorization: [REDACTED]" in outputs[0], outputs[0]
+    assert "Unauthorized" in outputs[3], outputs[3]
+    assert (tmp_path / "pull.sqlite").exists(), outputs[-1]
+    shown += outputs
+
+
+@pytest.mark.timeout(180)
 def test_no_secret_is_shown_or_written_anywhere(
     served: tuple[str, subprocess.Popen[str]], tmp_path: Path, collector: Collector
 ) -> None:
@@ -218,6 +253,8 @@ def test_no_secret_is_shown_or_written_anywhere(
     issued: list[str] = []
     _sync_run(url, tmp_path, shown, issued)
     asyncio.run(_async_run(url, tmp_path, shown, issued))
+    if TETHER.exists():
+        _cli_run(url, tmp_path, shown)
     process.terminate()
     server_output, _ = process.communicate(timeout=10)
 
@@ -225,7 +262,7 @@ def test_no_secret_is_shown_or_written_anywhere(
     assert len(collector.lines) > 50, "DEBUG logging captured too little to audit"
     assert "stopped" in server_output
     files = [path for path in tmp_path.rglob("*") if path.is_file()]
-    assert {p.name for p in files} >= {"checkpoint.json", "sandbox.db", "rl.db"}
+    assert {p.name for p in files} >= {"checkpoint.json", "sandbox.db", "rl.db", "pull.sqlite"}
     haystacks = {"server output": server_output, **{f"log {i}": line for i, line
                                                    in enumerate(collector.lines)}}
     haystacks |= {f"shown {i}": text for i, text in enumerate(shown)}

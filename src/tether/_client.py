@@ -631,7 +631,7 @@ class Client(_Shared, httpx2.Client):
                 # An error body is small and the error quotes it; reading also releases
                 # the connection, since the caller never gets this response to close.
                 response.read()
-            raise error_for_response(response)
+            raise error_for_response(response, self._retry)
         return cast(Response, response)
 
     @_suggesting
@@ -1145,7 +1145,7 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
                 # An error body is small and the error quotes it; reading also releases
                 # the connection, since the caller never gets this response to close.
                 await response.aread()
-            raise error_for_response(response)
+            raise error_for_response(response, self._retry)
         return cast(Response, response)
 
     @_asuggesting

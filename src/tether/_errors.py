@@ -15,7 +15,9 @@ Example::
 
 from __future__ import annotations
 
+import html as html_lib
 import json
+import re
 import time
 from typing import Any
 
@@ -137,7 +139,10 @@ class APIError(TetherError, httpx2.HTTPStatusError):
         detail = self._detail()
         if detail:
             text += f"; {detail}"
-        if self.body_excerpt:
+        page = _html_summary(response)
+        if page:
+            text += f"; body: {page}"
+        elif self.body_excerpt:
             text += f"; body: {self.body_excerpt}"
         return text
 
@@ -258,8 +263,11 @@ _BY_STATUS: dict[int, type[APIError]] = {
 }
 
 
-def error_for_response(response: httpx2.Response) -> APIError:
+def error_for_response(response: httpx2.Response, retry: object = None) -> APIError:
     """The typed error for a 4xx/5xx ``response`` (the caller raises it).
+
+    ``retry`` is the client's retry policy (``False`` for none), so the error can say why
+    a POST was not retried; a call's own ``retry=`` wins over it.
 
     >>> error_for_response(response)   # doctest: +SKIP
     NotFound('404 Not Found for GET http://127.0.0.1:8000/posts/999; body: {}')
@@ -278,7 +286,64 @@ def error_for_response(response: httpx2.Response) -> APIError:
     if isinstance(history, tuple) and len(history) > 1:
         # The message names the last response only; the traceback then shows the others.
         error.add_note(describe_history(history))
+    elif isinstance(history, tuple) and _unsafe_to_repeat(response, retry):
+        error.add_note(
+            f"tether: this {error.method} was sent once and not retried: a {error.method} "
+            "may have changed something on the server before it failed, so tether repeats "
+            "it only with an Idempotency-Key header the server de-duplicates by; send one "
+            "(headers={'Idempotency-Key': '<unique id>'}) or let tether add one with "
+            "retry=tether.Retry(idempotency_key=True)"
+        )
     return error
+
+
+def _unsafe_to_repeat(response: httpx2.Response, client_policy: object) -> bool:
+    """Whether the retry layer stopped after one attempt because the method is not safe to
+    repeat (a POST or PATCH answered 503 without an Idempotency-Key)."""
+    # Imported here: the retry policy's module imports this one, and only errors get here.
+    from tether._options import call_options
+    from tether._retry import Retry
+
+    request = response.request
+    policy = call_options(request).retry
+    if policy is None:
+        policy = client_policy
+    if policy is False:
+        return False  # the caller asked for one attempt
+    if not isinstance(policy, Retry):
+        policy = Retry()
+    return (
+        response.status_code in policy.statuses
+        and request.method not in policy.methods
+        and policy.idempotency_header.lower() not in request.headers
+    )
+
+
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _html_summary(response: httpx2.Response) -> str:
+    """An HTML error page (a proxy's, a framework's) in a few words: its title, or the
+    first line of its text; empty for anything else. The page stays on ``.response``."""
+    content = _content_or_empty(response)
+    head = content[:512].lstrip().lower()
+    html = "html" in response.headers.get("content-type", "").lower()
+    if not (html or head.startswith((b"<!doctype html", b"<html"))):
+        return ""
+    match = _TITLE.search(content[:65536])
+    if match:
+        words = match.group(1).decode("utf-8", errors="replace")
+    else:
+        text = _TAG.sub(" ", content[:65536].decode("utf-8", errors="replace"))
+        words = next((line for line in text.splitlines() if line.strip()), "")
+    words = html_lib.unescape(" ".join(words.split()))
+    if len(words) > 80:
+        words = words[:77] + "..."
+    shown = f"an HTML page titled {redact_text(words)!r}" if match else "an HTML page"
+    if not match and words:
+        shown += f" starting {redact_text(words)!r}"
+    return f"{shown} ({len(content)} bytes; the whole page is in .response.text)"
 
 
 def _content_or_empty(response: httpx2.Response) -> bytes:

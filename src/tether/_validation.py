@@ -64,7 +64,9 @@ def _invalid(
     leaf = field.rsplit(".", 1)[-1]
     if field and redact_data({leaf: value})[leaf] == REDACTED:
         value = REDACTED
-    which = f"{resource}/{id}" if id is not None else resource
+    # A response's own path may already end in the id (posts/1): name it once.
+    named = id is None or resource.endswith(f"/{id}")
+    which = resource if named else f"{resource}/{id}"
     request = response.request
     subject = f"field {field!r}" if field else "the body"
     shown = "is missing" if first["type"] == "missing" else f"is {_short(value)}"

@@ -305,7 +305,7 @@ def _unsafe_to_repeat(response: httpx2.Response, client_policy: object) -> bool:
     from tether._retry import Retry
 
     request = response.request
-    policy = call_options(request).retry
+    policy: object = call_options(request).retry
     if policy is None:
         policy = client_policy
     if policy is False:

@@ -148,10 +148,10 @@ def parse_delay(value: object, *, what: str = "delay") -> tuple[float, float]:
         seconds = parse_duration(value, what=what)
     except FaultConfigError:
         if isinstance(value, str) and _DASHED_RANGE.match(value):
-            low, high = re.split("[-\u2013]", value.strip(), maxsplit=1)
+            first, last = re.split("[-\u2013]", value.strip(), maxsplit=1)
             raise FaultConfigError(
                 f"{what}: {value!r} looks like a range; write ranges with two dots, such as "
-                f"'{low.strip()}..{high.strip()}' (or one delay, such as '150ms')"
+                f"'{first.strip()}..{last.strip()}' (or one delay, such as '150ms')"
             ) from None
         raise
     return seconds, seconds

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from tether import __version__
+from tether.cli._help import ReadableGroup
 
 app = typer.Typer(
     name="tether",
@@ -15,6 +16,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    cls=ReadableGroup,
 )
 
 

@@ -75,3 +75,12 @@ def test_a_traceback_names_the_public_class() -> None:
     except tether.ConfigurationError as error:
         text = "".join(traceback.format_exception_only(error))
     assert text == "tether.ConfigurationError: x\n"
+
+
+def test_the_sandbox_names_its_public_module_too() -> None:
+    import tether.sandbox
+
+    for name in tether.sandbox.__all__:
+        obj = getattr(tether.sandbox, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert obj.__module__ == "tether.sandbox", name

@@ -66,6 +66,7 @@ from tether._httpx2 import (
     URLPattern,
     UseClientDefault,
 )
+from tether._not_retried import note_not_retried
 from tether._options import CallOptions
 from tether._pagination import AsyncPaginator, Paginator, paginate_method
 from tether._ratelimit import RateLimiter, RateLimitLike, as_limiter
@@ -631,7 +632,9 @@ class Client(_Shared, httpx2.Client):
                 # An error body is small and the error quotes it; reading also releases
                 # the connection, since the caller never gets this response to close.
                 response.read()
-            raise error_for_response(response, self._retry)
+            status_error = error_for_response(response)
+            note_not_retried(status_error, self._retry)
+            raise status_error
         return cast(Response, response)
 
     @_suggesting
@@ -1145,7 +1148,9 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
                 # An error body is small and the error quotes it; reading also releases
                 # the connection, since the caller never gets this response to close.
                 await response.aread()
-            raise error_for_response(response, self._retry)
+            status_error = error_for_response(response)
+            note_not_retried(status_error, self._retry)
+            raise status_error
         return cast(Response, response)
 
     @_asuggesting

@@ -263,11 +263,8 @@ _BY_STATUS: dict[int, type[APIError]] = {
 }
 
 
-def error_for_response(response: httpx2.Response, retry: object = None) -> APIError:
+def error_for_response(response: httpx2.Response) -> APIError:
     """The typed error for a 4xx/5xx ``response`` (the caller raises it).
-
-    ``retry`` is the client's retry policy (``False`` for none), so the error can say why
-    a POST was not retried; a call's own ``retry=`` wins over it.
 
     >>> error_for_response(response)   # doctest: +SKIP
     NotFound('404 Not Found for GET http://127.0.0.1:8000/posts/999; body: {}')
@@ -286,37 +283,7 @@ def error_for_response(response: httpx2.Response, retry: object = None) -> APIEr
     if isinstance(history, tuple) and len(history) > 1:
         # The message names the last response only; the traceback then shows the others.
         error.add_note(describe_history(history))
-    elif isinstance(history, tuple) and _unsafe_to_repeat(response, retry):
-        error.add_note(
-            f"tether: this {error.method} was sent once and not retried: a {error.method} "
-            "may have changed something on the server before it failed, so tether repeats "
-            "it only with an Idempotency-Key header the server de-duplicates by; send one "
-            "(headers={'Idempotency-Key': '<unique id>'}) or let tether add one with "
-            "retry=tether.Retry(idempotency_key=True)"
-        )
     return error
-
-
-def _unsafe_to_repeat(response: httpx2.Response, client_policy: object) -> bool:
-    """Whether the retry layer stopped after one attempt because the method is not safe to
-    repeat (a POST or PATCH answered 503 without an Idempotency-Key)."""
-    # Imported here: the retry policy's module imports this one, and only errors get here.
-    from tether._options import call_options
-    from tether._retry import Retry
-
-    request = response.request
-    policy: object = call_options(request).retry
-    if policy is None:
-        policy = client_policy
-    if policy is False:
-        return False  # the caller asked for one attempt
-    if not isinstance(policy, Retry):
-        policy = Retry()
-    return (
-        response.status_code in policy.statuses
-        and request.method not in policy.methods
-        and policy.idempotency_header.lower() not in request.headers
-    )
 
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)

@@ -234,3 +234,71 @@ async def test_status_error_after_several_attempts_notes_them() -> None:
         with pytest.raises(tether.ServerError) as later:
             response.raise_for_status()
         assert later.value.__notes__[0].count("status 503") == 3
+
+
+_POST_NOTE = (
+    "tether: this POST was sent once and not retried: a POST may have changed something on "
+    "the server before it failed, so tether repeats it only with an Idempotency-Key header "
+    "the server de-duplicates by; send one (headers={'Idempotency-Key': '<unique id>'}) or "
+    "let tether add one with retry=tether.Retry(idempotency_key=True)"
+)
+_NEW_POST = {"title": "t", "body": "b", "userId": 1}
+
+
+def test_a_post_that_got_503_says_why_it_was_not_retried(sandbox: SandboxServer) -> None:
+    with (
+        sandbox.faults(route="POST /posts", kind="status", status=503),
+        tether.Client(base_url=sandbox.url) as client,
+        pytest.raises(tether.ServerError) as caught,
+    ):
+        client.post("/posts", json=_NEW_POST)
+    assert caught.value.__notes__ == [_POST_NOTE]
+    assert len(caught.value.attempts) == 1
+
+
+def test_the_post_note_is_left_out_when_it_would_not_be_true(sandbox: SandboxServer) -> None:
+    with (
+        tether.retry_testing_mode(),
+        sandbox.faults(route="POST /posts", kind="status", status=503),
+        tether.Client(base_url=sandbox.url) as client,
+    ):
+        # Retries switched off by the caller: nothing to explain.
+        with pytest.raises(tether.ServerError) as once:
+            client.post("/posts", json=_NEW_POST, retry=False)
+        assert not hasattr(once.value, "__notes__")
+        # With a key the POST is retried; the note lists the attempts instead.
+        with pytest.raises(tether.ServerError) as keyed:
+            client.post("/posts", json=_NEW_POST, headers={"Idempotency-Key": "k-1"})
+        assert len(keyed.value.attempts) == 4
+        assert _POST_NOTE not in keyed.value.__notes__
+    with (
+        sandbox.faults(route="POST /posts", kind="status", status=503),
+        tether.Client(base_url=sandbox.url, retry=False) as client,
+        pytest.raises(tether.ServerError) as off,
+    ):
+        client.post("/posts", json=_NEW_POST)
+    assert not hasattr(off.value, "__notes__")
+
+
+def _html_error(body: bytes, content_type: str = "text/html; charset=utf-8") -> tether.APIError:
+    request = httpx2.Request("GET", "http://127.0.0.1:8000/posts/1")
+    response = httpx2.Response(
+        404, content=body, headers={"content-type": content_type}, request=request
+    )
+    return error_for_response(response)
+
+
+def test_an_html_error_page_is_shown_by_its_title() -> None:
+    page = b"<!DOCTYPE html><html><head><title>404 &ndash; Not Found</title></head><body>"
+    page += b"<p>" + b"lorem ipsum " * 500 + b"</p></body></html>"
+    error = _html_error(page)
+    assert str(error) == (
+        "404 Not Found for GET http://127.0.0.1:8000/posts/1; body: an HTML page titled "
+        f"'404 \u2013 Not Found' ({len(page)} bytes; the whole page is in .response.text)"
+    )
+    assert error.response.content == page
+
+
+def test_an_html_page_without_a_title_shows_its_first_words() -> None:
+    error = _html_error(b"<html><body>\n\n<h1>Gateway says no</h1><p>try later</p></body></html>")
+    assert "; body: an HTML page starting 'Gateway says no try later' (" in str(error)

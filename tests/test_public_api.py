@@ -52,3 +52,35 @@ def test_nothing_public_is_left_out() -> None:
         if not name.startswith("_") and not inspect.ismodule(obj)
     }
     assert module_names <= set(tether.__all__)
+
+
+def test_public_classes_and_functions_show_their_public_module() -> None:
+    # Tracebacks read "tether.NotFound: 404 ...", not "tether._errors.NotFound: ...".
+    private = [
+        name
+        for name in tether.__all__
+        if (inspect.isclass(obj := getattr(tether, name)) or inspect.isfunction(obj))
+        and obj.__module__ != "tether"
+    ]
+    assert private == []
+    assert repr(tether.NotFound) == "<class 'tether.NotFound'>"
+    assert f"{tether.Client.__module__}.{tether.Client.__qualname__}" == "tether.Client"
+
+
+def test_a_traceback_names_the_public_class() -> None:
+    import traceback
+
+    try:
+        raise tether.ConfigurationError("x")
+    except tether.ConfigurationError as error:
+        text = "".join(traceback.format_exception_only(error))
+    assert text == "tether.ConfigurationError: x\n"
+
+
+def test_the_sandbox_names_its_public_module_too() -> None:
+    import tether.sandbox
+
+    for name in tether.sandbox.__all__:
+        obj = getattr(tether.sandbox, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert obj.__module__ == "tether.sandbox", name

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import inspect
 import io
 import re
 from pathlib import Path
@@ -29,6 +31,9 @@ def test_readme_examples_run(sandbox: SandboxServer, monkeypatch: pytest.MonkeyP
         test = namespace["test_my_client_survives_an_outage"]
         assert callable(test)
         test(sandbox)
+        async_test = namespace["test_my_async_client"]
+        assert inspect.iscoroutinefunction(async_test)
+        asyncio.run(async_test(sandbox))
     printed = output.getvalue().splitlines()
     assert printed[:3] == ["1 False", f"404 {sandbox.url}/todos/9999", "201 101"]
     assert printed[3].startswith("APIKeyAuth('[REDACTED]'")

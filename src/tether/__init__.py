@@ -7,6 +7,17 @@ server, pagination of every common style, and a local sandbox API to test agains
 Everything public is importable from here; the modules behind it are private.
 """
 
+from tether._api import (
+    delete,
+    get,
+    head,
+    options,
+    patch,
+    post,
+    put,
+    request,
+    stream,
+)
 from tether._auth import (
     APIKeyAuth,
     BasicAuth,
@@ -22,6 +33,7 @@ from tether._errors import (
     BadRequest,
     ClientError,
     ConfigurationError,
+    ConfigurationTypeError,
     Conflict,
     Forbidden,
     MissingCredentialError,
@@ -79,6 +91,7 @@ from tether._ratelimit import (
     RateLimiter,
     RedisStore,
     SQLiteStore,
+    parse_rate,
 )
 from tether._resources import (
     AsyncListing,
@@ -127,6 +140,7 @@ __all__ = [
     "ClientError",
     "ClientT",
     "ConfigurationError",
+    "ConfigurationTypeError",
     "Conflict",
     "Cursor",
     "DeadlineExceeded",
@@ -186,8 +200,28 @@ __all__ = [
     "UnprocessableEntity",
     "__version__",
     "attempts_of",
+    "delete",
     "find_link",
+    "get",
+    "head",
+    "options",
     "parse_json",
     "parse_link_header",
+    "parse_rate",
+    "patch",
+    "post",
+    "put",
+    "request",
     "retry_testing_mode",
+    "stream",
 ]
+
+# Tracebacks and reprs name the public module (tether.NotFound, not tether._errors.NotFound),
+# the one users import from.
+for _name in __all__:
+    _obj = globals()[_name]
+    if (isinstance(_obj, type) or hasattr(_obj, "__code__")) and getattr(
+        _obj, "__module__", ""
+    ).startswith("tether._"):
+        _obj.__module__ = "tether"
+del _name, _obj

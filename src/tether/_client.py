@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, ParamSpec, Self, TypeVar,
 import httpx2
 from httpx2 import USE_CLIENT_DEFAULT
 
+from tether._arguments import explain_bad_argument
 from tether._config import (
     DEFAULT_LIMITS,
     DEFAULT_TIMEOUT,
@@ -46,6 +47,7 @@ from tether._config import (
     check_timeout,
     check_transport,
 )
+from tether._env import settings_from_env
 from tether._errors import ConfigurationError, error_for_response
 from tether._hooks import Hook
 from tether._httpx2 import (
@@ -64,6 +66,7 @@ from tether._httpx2 import (
     URLPattern,
     UseClientDefault,
 )
+from tether._not_retried import note_not_retried
 from tether._options import CallOptions
 from tether._pagination import AsyncPaginator, Paginator, paginate_method
 from tether._ratelimit import RateLimiter, RateLimitLike, as_limiter
@@ -71,6 +74,7 @@ from tether._redact import is_sensitive_header, redact_url
 from tether._response import Response
 from tether._retry import Retry
 from tether._retry_budget import RetryBudget
+from tether._transport_errors import explain_transport_error
 from tether._transports._backend import Backend, backend_transport
 from tether._transports._base import CALL_OPTIONS_EXTENSION, READ_BODY_EXTENSION
 from tether._transports._stack import compose_transport
@@ -117,9 +121,12 @@ def _suggesting(function: Callable[_P, _R]) -> Callable[_P, _R]:
     def checked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
             return function(*args, **kwargs)
-        except TypeError as error:
+        except (TypeError, ValueError, AttributeError) as error:
             message = str(error)
             if not message.startswith(prefix):
+                better = explain_bad_argument(kwargs)
+                if better is not None and not isinstance(error, ConfigurationError):
+                    raise better from None
                 raise
             name = message[len(prefix) :].strip("'")
             close = difflib.get_close_matches(name, names, n=1)
@@ -144,7 +151,13 @@ def _asuggesting(
 
     @functools.wraps(function)
     async def checked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        return await bind(*args, **kwargs)
+        try:
+            return await bind(*args, **kwargs)
+        except (TypeError, ValueError, AttributeError) as error:
+            better = None if isinstance(error, ConfigurationError) else explain_bad_argument(kwargs)
+            if better is None:
+                raise
+            raise better from None
 
     return checked
 
@@ -487,6 +500,19 @@ class _Shared(BaseClient):
         copy: Callable[..., Self] = type(self)
         return copy(**kwargs)
 
+    @classmethod
+    def from_env(cls, prefix: str, **kwargs: Any) -> Self:
+        """A client whose base URL and credentials come from ``{prefix}_*`` variables:
+        ``{prefix}_BASE_URL`` (required) and one of ``{prefix}_TOKEN`` (bearer),
+        ``{prefix}_API_KEY`` (``X-API-Key`` header) or ``{prefix}_USERNAME`` with
+        ``{prefix}_PASSWORD`` (basic). Other arguments as for the constructor, and win.
+
+        Example::
+
+            client = tether.Client.from_env(prefix="MYAPI")  # MYAPI_BASE_URL, MYAPI_TOKEN
+        """
+        return cls(**settings_from_env(prefix, cls.__name__, kwargs))
+
     def __repr__(self) -> str:
         auth = "" if self.auth is None else f" auth={self.auth!r}"
         return (
@@ -620,13 +646,16 @@ class Client(_Shared, httpx2.Client):
             )
         except httpx2.TransportError as error:
             _name_other_request(error, request)
+            explain_transport_error(error, request)
             raise
         if response.status_code >= 400 and self._raises_for(request):
             if stream:
                 # An error body is small and the error quotes it; reading also releases
                 # the connection, since the caller never gets this response to close.
                 response.read()
-            raise error_for_response(response)
+            status_error = error_for_response(response)
+            note_not_retried(status_error, self._retry)
+            raise status_error
         return cast(Response, response)
 
     @_suggesting
@@ -1136,13 +1165,16 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             )
         except httpx2.TransportError as error:
             _name_other_request(error, request)
+            explain_transport_error(error, request)
             raise
         if response.status_code >= 400 and self._raises_for(request):
             if stream:
                 # An error body is small and the error quotes it; reading also releases
                 # the connection, since the caller never gets this response to close.
                 await response.aread()
-            raise error_for_response(response)
+            status_error = error_for_response(response)
+            note_not_retried(status_error, self._retry)
+            raise status_error
         return cast(Response, response)
 
     @_asuggesting

@@ -15,7 +15,9 @@ Example::
 
 from __future__ import annotations
 
+import html as html_lib
 import json
+import re
 import time
 from typing import Any
 
@@ -137,7 +139,10 @@ class APIError(TetherError, httpx2.HTTPStatusError):
         detail = self._detail()
         if detail:
             text += f"; {detail}"
-        if self.body_excerpt:
+        page = _html_summary(response)
+        if page:
+            text += f"; body: {page}"
+        elif self.body_excerpt:
             text += f"; body: {self.body_excerpt}"
         return text
 
@@ -279,6 +284,33 @@ def error_for_response(response: httpx2.Response) -> APIError:
         # The message names the last response only; the traceback then shows the others.
         error.add_note(describe_history(history))
     return error
+
+
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _html_summary(response: httpx2.Response) -> str:
+    """An HTML error page (a proxy's, a framework's) in a few words: its title, or the
+    first line of its text; empty for anything else. The page stays on ``.response``."""
+    content = _content_or_empty(response)
+    head = content[:512].lstrip().lower()
+    html = "html" in response.headers.get("content-type", "").lower()
+    if not (html or head.startswith((b"<!doctype html", b"<html"))):
+        return ""
+    match = _TITLE.search(content[:65536])
+    if match:
+        words = match.group(1).decode("utf-8", errors="replace")
+    else:
+        text = _TAG.sub(" ", content[:65536].decode("utf-8", errors="replace"))
+        words = next((line for line in text.splitlines() if line.strip()), "")
+    words = html_lib.unescape(" ".join(words.split()))
+    if len(words) > 80:
+        words = words[:77] + "..."
+    shown = f"an HTML page titled {redact_text(words)!r}" if match else "an HTML page"
+    if not match and words:
+        shown += f" starting {redact_text(words)!r}"
+    return f"{shown} ({len(content)} bytes; the whole page is in .response.text)"
 
 
 def _content_or_empty(response: httpx2.Response) -> bytes:

@@ -16,14 +16,18 @@ Example::
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import httpx2
+from pydantic import BaseModel
 
 from tether._errors import ConfigurationError, TetherError, excerpt
 from tether._redact import redact_url
+from tether._validation import check_model, validate_model
 
 __all__ = ["JSONDecodeError", "is_json_content_type", "parse_json"]
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class JSONDecodeError(TetherError, json.JSONDecodeError):
@@ -80,18 +84,49 @@ def is_json_content_type(content_type: str | None) -> bool:
     return media == "application/json" or media.endswith("+json")
 
 
+@overload
 def parse_json(
     response: httpx2.Response,
     *,
     require_json_content_type: bool = False,
+    model: type[M],
+    **loads_kwargs: Any,
+) -> M: ...
+@overload
+def parse_json(
+    response: httpx2.Response,
+    *,
+    require_json_content_type: bool = False,
+    model: None = None,
+    **loads_kwargs: Any,
+) -> Any: ...
+
+
+def parse_json(
+    response: httpx2.Response,
+    *,
+    require_json_content_type: bool = False,
+    model: type[M] | None = None,
     **loads_kwargs: Any,
 ) -> Any:
     """Decode ``response``'s body as JSON or raise :class:`JSONDecodeError` saying why.
 
     Works on any :class:`httpx2.Response`. With ``require_json_content_type=True`` a body
     whose ``Content-Type`` is not JSON is refused even when it happens to parse, which
-    catches an HTML error page served with status 200.
+    catches an HTML error page served with status 200. With ``model`` (a pydantic model
+    class) the data is validated into it; :class:`tether.ResponseValidationError` names
+    the field that does not fit.
+
+    Example::
+
+        post = tether.parse_json(response, model=Post)
     """
+    if model is not None:
+        check_model(model, "parse_json(model=...)")
+        data = parse_json(
+            response, require_json_content_type=require_json_content_type, **loads_kwargs
+        )
+        return validate_model(model, data, response, resource=_resource_of(response))
     if not isinstance(response, httpx2.Response):
         raise ConfigurationError(
             f"parse_json() takes an httpx2.Response (such as client.get(...)'s result), got "
@@ -113,3 +148,11 @@ def parse_json(
             response=response,
             pos=exc.pos,
         ) from None
+
+
+def _resource_of(response: httpx2.Response) -> str:
+    """How a validation error names what was asked for: the URL's path (``posts/1``)."""
+    try:
+        return response.request.url.path.strip("/") or "/"
+    except RuntimeError:
+        return "the response"

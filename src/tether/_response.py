@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json as jsonlib
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import httpx2
+from pydantic import BaseModel
 
 from tether._errors import error_for_response
 from tether._json import parse_json
 
 __all__ = ["Response", "adopt"]
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Response(httpx2.Response):
@@ -20,11 +23,25 @@ class Response(httpx2.Response):
     exactly like its base class except for the two methods below.
     """
 
-    def json(self, **kwargs: Any) -> Any:
+    @overload
+    def json(self, *, model: type[M], **kwargs: Any) -> M: ...
+    @overload
+    def json(self, *, model: None = None, **kwargs: Any) -> Any: ...
+
+    def json(self, *, model: type[M] | None = None, **kwargs: Any) -> Any:
         """The body decoded as JSON; raises :class:`tether.JSONDecodeError` if it is not.
 
-        ``kwargs`` go to :func:`json.loads`, as with httpx2.
+        With ``model`` (a pydantic model class such as a :class:`tether.Model` subclass)
+        the body is validated into it, and a body that does not fit raises
+        :class:`tether.ResponseValidationError` naming the field. ``kwargs`` go to
+        :func:`json.loads`, as with httpx2.
+
+        Example::
+
+            post = client.get("/posts/1").json(model=Post)   # a Post
         """
+        if model is not None:
+            return parse_json(self, model=model, **kwargs)
         try:
             return jsonlib.loads(self.content, **kwargs)
         except ValueError:

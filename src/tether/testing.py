@@ -21,9 +21,16 @@ Fixtures:
 ``sandbox_server``
     The server for the test's ``sandbox_config``, without the reset ``sandbox`` does.
 
+Tests may be ``async def``, with no marker: a coroutine test that uses ``sandbox`` and
+that no async plugin claimed (pytest-asyncio in its default strict mode leaves unmarked
+ones alone) runs in a fresh asyncio event loop. Marked ones (``@pytest.mark.asyncio``,
+``@pytest.mark.anyio``) and pytest-asyncio's auto mode run as those plugins decide; the
+server runs in its own thread, so it works under any of them.
+
 Example::
 
     import httpx2
+    import tether
 
     def test_first_todo(sandbox):
         assert httpx2.get(f"{sandbox.url}/todos/1").json()["id"] == 1
@@ -33,10 +40,16 @@ Example::
             ...  # drive your client; sandbox.stats()["faults"] says what it met
         with sandbox.limits("50/s"):
             ...
+
+    async def test_async_client(sandbox):
+        async with tether.AsyncClient(base_url=sandbox.url) as client:
+            assert (await client.get("/todos/1")).json()["id"] == 1
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from collections.abc import Iterator
 from contextlib import ExitStack
 
@@ -44,7 +57,34 @@ import pytest
 
 from tether.sandbox import SandboxConfig, SandboxServer, serve_in_thread
 
-__all__ = ["sandbox", "sandbox_config", "sandbox_server"]
+__all__ = ["pytest_pyfunc_call", "sandbox", "sandbox_config", "sandbox_server"]
+
+_ASYNC_MARKERS = ("asyncio", "anyio", "trio")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run an unclaimed ``async def`` test that uses the sandbox in a fresh event loop.
+
+    Without this, pytest fails such a test ("async def functions are not natively
+    supported") unless the user knew to add a marker. Tests an async plugin claimed keep
+    that plugin's loop: pytest-asyncio marks the ones it runs (auto mode marks them all),
+    anyio runs the ones with its marker.
+    """
+    function = pyfuncitem.obj
+    if not inspect.iscoroutinefunction(function):
+        return None
+    if not {"sandbox", "sandbox_server"} & set(pyfuncitem.fixturenames):
+        return None
+    if any(pyfuncitem.get_closest_marker(name) for name in _ASYNC_MARKERS):
+        return None
+    arguments = {
+        name: pyfuncitem.funcargs[name]
+        for name in inspect.signature(function).parameters
+        if name in pyfuncitem.funcargs
+    }
+    asyncio.run(function(**arguments))
+    return True
 
 
 class _Servers:

@@ -47,7 +47,7 @@ def test_unknown_unit_in_ratelimit_and_ratelimiter() -> None:
         (lambda: tether.RateLimit("5/x"), "RateLimit(rates='5/x')"),
         (lambda: tether.RateLimiter("5/x"), "RateLimiter(config='5/x')"),
     ):
-        refused(call, argument, "'x' is not a unit", "'5/s'", "units: ms, s, min, h, day")
+        refused(call, argument, "'x' is not a unit", "'5/s'", "units: ms, s, min, h, d;")
 
 
 def test_bare_number_as_rate() -> None:

@@ -172,7 +172,7 @@ def test_bad_input_in_a_control_shows_the_sandboxs_message(
     open_dashboard(page, live)
     page.get_by_label("Rate", exact=True).fill("fast")
     page.get_by_label("Rate", exact=True).press("Enter")  # the keyboard submits the form
-    expect(page.locator("#limit-error")).to_contain_text("expected COUNT/UNIT")
+    expect(page.locator("#limit-error")).to_contain_text("cannot read rate")
     page.get_by_label("Kind", exact=True).select_option("latency")
     page.get_by_label("Delay", exact=True).fill("forever")
     page.get_by_role("button", name="Add rule").click()

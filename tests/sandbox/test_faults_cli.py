@@ -78,7 +78,9 @@ def test_seed_makes_fault_runs_repeatable_across_restarts(tether_serve: TetherSe
          "Invalid value for --fail-status: status must be"),
         (["--reset-rate", "2"], "Invalid value for --reset-rate: probability must be"),
         (["--latency", "soon"], "Invalid value for --latency: expected a duration"),
-        (["--rate-limit", "5/fortnight"], "Invalid value for --rate-limit: rate limit"),
+        (["--rate-limit", "5/fortnight"], "Invalid value for --rate-limit: cannot read rate"),
+        (["--rate-limit", "5/s,"], "Invalid value for --rate-limit: cannot read rates '5/s,'"),
+        (["--latency", "20-200ms"], "Invalid value for --latency: '20-200ms' looks like a"),
         (["--rate-limit", "5/500ms"], "whole number of seconds"),
         (["--faults", "no-such-file.yaml"],
          "Invalid value for --faults: fault file 'no-such-file.yaml': cannot read it"),
@@ -97,6 +99,28 @@ def test_bad_flags_are_refused_before_starting(args: list[str], message: str) ->
     result = CliRunner().invoke(app, ["serve", "--port", "0", *args])
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--latency", "20-200ms"],
+            "Invalid value for --latency: '20-200ms' looks like a range; write ranges with two "
+            "dots, such as '20..200ms' (or one delay, such as '150ms')",
+        ),
+        (
+            ["--rate-limit", "5/fortnight"],
+            "Invalid value for --rate-limit: cannot read rate '5/fortnight': 'fortnight' is not "
+            "a unit; write '<count>/<unit>' such as '5/s', '100/min', '500/h', '1000/day' or "
+            "'10/2s' (units: ms, s, min, h, d;",
+        ),
+    ],
+)
+def test_a_refused_flag_says_what_to_write(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, ["serve", "--port", "0", *args], env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert message in result.output
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tether._errors import ConfigurationError
 from tether._ratelimit._rate import Rate as ClientRate
 from tether._ratelimit._rate import parse_rate
 from tether._ratelimit._rate import parse_rates as client_parse_rates
@@ -49,7 +50,7 @@ def test_rate_parse(text: str, limit: int, period: int, name: str) -> None:
     "text", ["", "100", "fast", "0/s", "10/0s", "-1/s", "5/fortnight", "1.5/s"]
 )
 def test_rate_parse_errors_show_the_accepted_forms(text: str) -> None:
-    with pytest.raises(RateLimitConfigError, match=r"expected COUNT/UNIT|at least 1"):
+    with pytest.raises(RateLimitConfigError, match=r"<count>/<unit>|at least 1|above zero"):
         Rate.parse(text)
 
 
@@ -97,10 +98,31 @@ def test_rate_parser_only_raises_config_errors(text: str) -> None:
     assert rate.period >= 1
 
 
-@pytest.mark.parametrize("text", ["50/s, 1000/h", "50/s;1000/h", " 50/s ,1000/h, "])
+@pytest.mark.parametrize("text", ["50/s, 1000/h", "50/s;1000/h", " 50/s ,1000/h "])
 def test_parse_rates_splits_a_list_in_one_string_as_the_client_does(text: str) -> None:
     assert [rate.name for rate in parse_rates([text])] == ["50/s", "1000/h"]
     assert {(r.limit, r.period) for r in client_parse_rates(text)} == {(50, 1.0), (1000, 3600.0)}
+
+
+@pytest.mark.parametrize("text", ["5/s,", "5/s,,1/h", ";5/s"])
+def test_an_empty_rate_in_a_list_is_refused_with_the_same_words_on_both_sides(text: str) -> None:
+    with pytest.raises(RateLimitConfigError) as server_side:
+        parse_rates([text])
+    with pytest.raises(ConfigurationError) as client_side:
+        client_parse_rates(text)
+    assert str(server_side.value) == str(client_side.value)
+    assert "empty rate" in str(server_side.value)
+    assert "'10/s, 500/h'" in str(server_side.value)
+
+
+@pytest.mark.parametrize("text", ["5/fortnight", "five/s", "5/s/s"])
+def test_an_unreadable_rate_reads_the_same_on_both_sides(text: str) -> None:
+    with pytest.raises(RateLimitConfigError) as server_side:
+        Rate.parse(text)
+    with pytest.raises(ConfigurationError) as client_side:
+        client_parse_rates(text)
+    assert str(server_side.value) == str(client_side.value)
+    assert "units: ms, s, min, h, d; also sec, m, minute, hr, hour, day" in str(client_side.value)
 
 
 def test_parse_rates_keeps_order_and_drops_duplicates() -> None:

@@ -4,6 +4,8 @@ tries them one after another runs them."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import re
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,9 @@ def _run(sandbox: SandboxServer, index: int) -> None:
         # Example tests take the fixture handle, reset as the fixture hands it over.
         if name.startswith("test_") and callable(value):
             sandbox.reset()
-            value(sandbox)
+            result = value(sandbox)
+            if inspect.iscoroutine(result):
+                asyncio.run(result)
 
 
 def test_the_guide_has_examples() -> None:

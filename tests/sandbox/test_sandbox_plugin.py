@@ -106,3 +106,40 @@ def test_each_directory_gets_the_server_its_config_asks_for(
         result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *order, timeout=120)
         assert result.ret == 0, (order, result.stdout.str())
         result.assert_outcomes(passed=4)
+
+
+ASYNC_TESTS = '''
+import pytest
+import tether
+
+async def test_plain_async(sandbox):
+    async with tether.AsyncClient(base_url=sandbox.url) as client:
+        assert (await client.get("/todos/1")).json()["id"] == 1
+
+@pytest.mark.anyio
+async def test_anyio_marked(sandbox):
+    async with tether.AsyncClient(base_url=sandbox.url) as client:
+        assert (await client.get("/todos/2")).json()["id"] == 2
+'''
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["-o", "asyncio_mode=strict"],  # pytest-asyncio as installed by default
+        ["-o", "asyncio_mode=auto"],
+        ["-p", "no:asyncio"],  # anyio's plugin alone
+    ],
+    ids=["pytest-asyncio-strict", "pytest-asyncio-auto", "anyio-only"],
+)
+def test_a_plain_async_test_works_with_either_plugin(tmp_path: Path, options: list[str]) -> None:
+    (tmp_path / "test_async_users_code.py").write_text(ASYNC_TESTS)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *options, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout

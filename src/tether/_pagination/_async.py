@@ -21,6 +21,7 @@ from contextlib import aclosing
 from typing import Any, NoReturn
 
 import httpx2
+from pydantic import BaseModel
 
 from tether._errors import ConfigurationError
 from tether._httpx2 import QueryParamTypes
@@ -73,6 +74,7 @@ class AsyncPaginator(Shared[httpx2.AsyncClient]):
         max_items: int | None = None,
         max_pages: int | None = None,
         checkpoint: Checkpoint | None = None,
+        model: type[BaseModel] | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         **request_options: Any,
     ) -> None:
@@ -82,7 +84,8 @@ class AsyncPaginator(Shared[httpx2.AsyncClient]):
             )
         super().__init__(
             client, url, method=method, params=params, strategy=strategy, items=items,
-            max_items=max_items, max_pages=max_pages, checkpoint=checkpoint, **request_options,
+            max_items=max_items, max_pages=max_pages, checkpoint=checkpoint, model=model,
+            **request_options,
         )
         self._concurrency = concurrency
         self._planning = concurrency > 1

@@ -33,6 +33,7 @@ from dataclasses import replace
 from typing import Any
 
 import httpx2
+from pydantic import BaseModel
 
 from tether._errors import ConfigurationError
 from tether._pagination._checkpoint import Checkpoint
@@ -49,6 +50,7 @@ from tether._pagination._strategies import (
     is_builtin,
 )
 from tether._redact import redact_url
+from tether._validation import check_model, validate_model
 
 __all__ = ["DEFAULT_SAFETY_CAP", "PaginationCore"]
 
@@ -78,8 +80,12 @@ class PaginationCore:
         max_pages: int | None = None,
         checkpoint: Checkpoint | None = None,
         safety_cap: int = DEFAULT_SAFETY_CAP,
+        model: type[BaseModel] | None = None,
     ) -> None:
         _check_limit("max_items", max_items)
+        if model is not None:
+            check_model(model, "paginate(model=...)")
+        self._model = model
         _check_limit("max_pages", max_pages)
         _check_limit("safety_cap", safety_cap)
         if strategy is not None and not isinstance(strategy, Strategy):
@@ -236,6 +242,11 @@ class PaginationCore:
             if isinstance(decision, Stop):
                 self._stop(decision.reason)
         self._position = after
+        if self._model is not None:
+            # Strategies read the raw items (a last id, say); the caller gets models.
+            where = response.request.url.path.strip("/")
+            model = self._model
+            handed = [validate_model(model, item, response, resource=where) for item in handed]
         return Page(
             items=list(handed),
             response=response,

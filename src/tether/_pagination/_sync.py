@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 import httpx2
+from pydantic import BaseModel
 
 from tether._errors import ConfigurationError
 from tether._httpx2 import QueryParamTypes
@@ -84,6 +85,7 @@ class Shared(Generic[_ClientT]):
         max_items: int | None = None,
         max_pages: int | None = None,
         checkpoint: Checkpoint | None = None,
+        model: type[BaseModel] | None = None,
         **request_options: Any,
     ) -> None:
         own = [
@@ -101,6 +103,7 @@ class Shared(Generic[_ClientT]):
             max_items=max_items,
             max_pages=max_pages,
             checkpoint=checkpoint,
+            model=model,
         )
         self._checkpoint = self._core.start
         self._method = method.upper()

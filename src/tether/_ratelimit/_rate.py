@@ -10,11 +10,19 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import TypeAlias, overload
 
 from tether._errors import ConfigurationError, ConfigurationTypeError
 
-__all__ = ["Rate", "RatesLike", "parse_rate", "parse_rates", "parse_rates_argument"]
+__all__ = [
+    "UNITS_HELP",
+    "Rate",
+    "RatesLike",
+    "parse_rate",
+    "parse_rates",
+    "parse_rates_argument",
+    "split_rates",
+]
 
 _UNITS = {
     "ms": 0.001,
@@ -37,29 +45,52 @@ _UNITS = {
 # "<count> / <multiplier?><unit>" or "<count> per <unit>"; spaces are allowed anywhere.
 _RATE = re.compile(
     r"^\s*(?P<count>\d+)\s*(?:/|per\s)\s*(?P<mult>\d+(?:\.\d+)?)?\s*(?P<unit>[a-z]+)\s*$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
+UNITS_HELP = "units: ms, s, min, h, d; also sec, m, minute, hr, hour, day and plurals"
+"""The accepted units, as every rate error lists them (client and sandbox alike)."""
 _FORMS = (
     "write '<count>/<unit>' such as '5/s', '100/min', '500/h', '1000/day' or '10/2s' "
-    "(units: ms, s, min, h, day)"
+    f"({UNITS_HELP})"
 )
+_MAX_DIGITS = 30
+"""Longer numbers are refused by message, before int() or float() see them."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Rate:
-    """``limit`` requests per ``period`` seconds.
+    """``limit`` requests per ``period`` seconds, or a rate written as text.
 
     Example::
 
-        Rate(5, 1.0) == parse_rate("5/s")
-        Rate(100, 60.0) == parse_rate("100/min")
+        Rate("5/s") == Rate(5, 1.0) == parse_rate("5/s")
+        Rate("100/min") == Rate(100, 60.0)
     """
 
     limit: int
     period: float
 
-    def __post_init__(self) -> None:
-        limit, period = self.limit, self.period
+    @overload
+    def __init__(self, limit: str) -> None: ...
+    @overload
+    def __init__(self, limit: int, period: float) -> None: ...
+
+    def __init__(self, limit: int | str, period: float | None = None) -> None:
+        if isinstance(limit, str) and period is None:
+            parsed = parse_rate(limit)
+            limit, period = parsed.limit, parsed.period
+        elif period is None:
+            raise ConfigurationTypeError(
+                f"Rate({limit!r}): give a rate as text, such as Rate('5/s'), or a count and "
+                f"a period in seconds, such as Rate({limit!r}, 1.0)"
+            )
+        self._check(limit, period)
+        object.__setattr__(self, "limit", limit)
+        object.__setattr__(self, "period", period)
+
+    @staticmethod
+    def _check(limit: object, period: object) -> None:
+        """Refuse a limit or period no limiter can pace by, saying what to write."""
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise ConfigurationError(
                 f"Rate(limit={limit!r}): the limit must be a whole number >= 1 (requests per "
@@ -119,6 +150,8 @@ def parse_rate(text: str | Rate) -> Rate:
     match = _RATE.match(text)
     if match is None:
         raise ConfigurationError(f"cannot read rate {text!r}: {_FORMS}")
+    if len(match.group("count")) > _MAX_DIGITS or len(match.group("mult") or "") > _MAX_DIGITS:
+        raise ConfigurationError(f"cannot read rate {text!r}: the numbers are too long to pace by")
     unit = match.group("unit").lower()
     if unit not in _UNITS:
         raise ConfigurationError(
@@ -139,7 +172,6 @@ def parse_rate(text: str | Rate) -> Rate:
     return Rate(count, period)
 
 
-
 def parse_rates(rates: RatesLike) -> tuple[Rate, ...]:
     """Parse one rate or several (``["10/s", "500/h"]`` or ``"10/s, 500/h"``).
 
@@ -152,7 +184,7 @@ def parse_rates(rates: RatesLike) -> tuple[Rate, ...]:
     if isinstance(rates, Rate):
         items = [rates]
     elif isinstance(rates, str):
-        items = [part for part in re.split(r"[,;]", rates) if part.strip()]
+        items = list[str | Rate](split_rates(rates))
     elif isinstance(rates, Mapping):
         raise ConfigurationTypeError(
             "a mapping is not a list of rates; per-route quotas go in "
@@ -164,11 +196,25 @@ def parse_rates(rates: RatesLike) -> tuple[Rate, ...]:
         raise ConfigurationTypeError(_not_a_rate(rates))
     if not items:
         raise ConfigurationError(
-            "no rate given: pass at least one rate such as '5/s', or None for no "
-            "configured rate"
+            "no rate given: pass at least one rate such as '5/s', or None for no configured rate"
         )
     parsed = {parse_rate(item) for item in items}
     return tuple(sorted(parsed, key=lambda rate: (rate.period, rate.limit)))
+
+
+def split_rates(text: str) -> list[str]:
+    """The rates in ``"10/s, 500/h"``, split at commas or semicolons.
+
+    A blank piece (``"5/s,"``, ``"5/s,,1/h"``) is refused: it is usually a rate lost while
+    editing, and reading it as "no more rates" would hide that.
+    """
+    pieces = re.split(r"[,;]", text)
+    if len(pieces) > 1 and any(not piece.strip() for piece in pieces):
+        raise ConfigurationError(
+            f"cannot read rates {text!r}: there is an empty rate between or after the commas; "
+            "write rates separated by commas, such as '10/s, 500/h'"
+        )
+    return [piece for piece in pieces if piece.strip()]
 
 
 def parse_rates_argument(

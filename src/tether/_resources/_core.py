@@ -13,12 +13,11 @@ from typing import Any, Generic, TypeVar, get_args
 from urllib.parse import quote
 
 import httpx2
-import pydantic
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
-from tether._errors import ConfigurationError, ResponseValidationError, excerpt
-from tether._redact import REDACTED, redact_data, redact_url
+from tether._errors import ConfigurationError
+from tether._validation import validate_model
 
 __all__ = ["Core", "ItemID", "is_model_class"]
 
@@ -210,54 +209,4 @@ class Core(Generic[M]):
 
     def validate(self, data: Any, response: httpx2.Response, id: ItemID | None) -> M:
         """``data`` (one item of ``response``) as a model, or the error saying what is off."""
-        try:
-            return self.model.model_validate(data)
-        except pydantic.ValidationError as error:
-            if id is None and isinstance(data, dict):
-                own = data.get("id")
-                id = own if isinstance(own, int | str) and not isinstance(own, bool) else None
-            raise self._invalid(error, data, response, id) from None
-
-    def _invalid(
-        self,
-        error: pydantic.ValidationError,
-        data: Any,
-        response: httpx2.Response,
-        id: ItemID | None,
-    ) -> ResponseValidationError:
-        problems = error.errors(include_url=False)
-        first = problems[0]
-        field = ".".join(str(part) for part in first["loc"])
-        value = None if first["type"] == "missing" else first["input"]
-        # The field's value is hidden the way error bodies are, by its name.
-        leaf = field.rsplit(".", 1)[-1]
-        if field and redact_data({leaf: value})[leaf] == REDACTED:
-            value = REDACTED
-        which = f"{self.name}/{id}" if id is not None else self.name
-        request = response.request
-        subject = f"field {field!r}" if field else "the body"
-        shown = "is missing" if first["type"] == "missing" else f"is {_short(value)}"
-        more = len(problems) - 1
-        message = (
-            f"{which}: {subject} {shown}, which does not fit {self.model.__name__} "
-            f"({first['msg']}) in the answer to {request.method} {redact_url(request.url)}"
-        )
-        if more:
-            message += f"; {more} more problem{'s' if more > 1 else ''} in .errors"
-        if not field:
-            message += f"; body: {excerpt(response.content)}"
-        return ResponseValidationError(
-            message,
-            resource=self.name,
-            id=id,
-            field=field,
-            value=value,
-            problem=first["msg"],
-            errors=[dict(problem) for problem in problems],
-            response=response,
-        )
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+        return validate_model(self.model, data, response, resource=self.name, id=id)

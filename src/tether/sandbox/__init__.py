@@ -63,3 +63,12 @@ __all__ = [
     "sandbox_state",
     "serve_in_thread",
 ]
+
+# Tracebacks and reprs name the module users import from (tether.sandbox.FaultConfigError).
+for _name in __all__:
+    _obj = globals()[_name]
+    if (isinstance(_obj, type) or hasattr(_obj, "__code__")) and getattr(
+        _obj, "__module__", ""
+    ).startswith("tether.sandbox._"):
+        _obj.__module__ = "tether.sandbox"
+del _name, _obj

@@ -146,8 +146,21 @@ def parse_delay(value: object, *, what: str = "delay") -> tuple[float, float]:
         if low > high:
             raise FaultConfigError(f"{what}: the range {value!r} runs backwards; write low..high")
         return low, high
-    seconds = parse_duration(value, what=what)
+    try:
+        seconds = parse_duration(value, what=what)
+    except FaultConfigError:
+        if isinstance(value, str) and _DASHED_RANGE.match(value):
+            first, last = re.split("[-\u2013]", value.strip(), maxsplit=1)
+            raise FaultConfigError(
+                f"{what}: {value!r} looks like a range; write ranges with two dots, such as "
+                f"'{first.strip()}..{last.strip()}' (or one delay, such as '150ms')"
+            ) from None
+        raise
     return seconds, seconds
+
+
+# "20-200ms", "0.5s - 2s": a range written with a dash instead of "..".
+_DASHED_RANGE = re.compile(r"^\s*\d+(\.\d+)?\s*(ms|s)?\s*[-\u2013]\s*\d+(\.\d+)?\s*(ms|s)?\s*$")
 
 
 # ---------------------------------------------------------------------------- routes

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tether._errors import ConfigurationError
-from tether._ratelimit._rate import parse_rate
+from tether._ratelimit._rate import parse_rate, split_rates
 
 __all__ = [
     "LimitDecision",
@@ -43,10 +43,6 @@ class RateLimitConfigError(ConfigurationError):
 
 
 _SHORT = {1: "s", 60: "min", 3600: "h", 86400: "d"}
-_FORMS = (
-    "expected COUNT/UNIT with a count of at least 1, such as '100/s', '600/min', '5000/h', "
-    "'10/5s' (units: s, min, h, d)"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +70,9 @@ class Rate:
         except TypeError as exc:
             # Not text at all; the client's message has the hint ("5 per what?").
             raise RateLimitConfigError(f"rate limit {text!r}: {exc}") from None
-        except ValueError:
-            raise RateLimitConfigError(f"rate limit {text!r}: {_FORMS}") from None
+        except ValueError as exc:
+            # The client's message, word for word: one grammar, one way to explain it.
+            raise RateLimitConfigError(str(exc)) from None
         period = round(parsed.period) if math.isfinite(parsed.period) else 0
         if period < 1 or not math.isclose(parsed.period, period, rel_tol=1e-9):
             raise RateLimitConfigError(
@@ -116,8 +113,10 @@ def parse_rates(values: Iterable[str | Rate]) -> tuple[Rate, ...]:
     for value in values:
         pieces: list[str | Rate] = [value]
         if isinstance(value, str) and _SEPARATOR.search(value):
-            # Blank pieces are dropped, but a list of nothing but separators stays an error.
-            pieces = [part for part in _SEPARATOR.split(value) if part.strip()] or [value]
+            try:
+                pieces = list(split_rates(value))
+            except ValueError as exc:
+                raise RateLimitConfigError(str(exc)) from None
         for piece in pieces:
             rate = piece if isinstance(piece, Rate) else Rate.parse(piece)
             if rate not in out:

@@ -122,10 +122,16 @@ def _readable_help(command: Any) -> None:
         _readable_help(sub)
 
 
-def main() -> None:
-    """Entry point of the ``tether`` console script."""
-    args = _optional_values(sys.argv[1:])
+def build_command(args: list[str] | None = None) -> Any:
+    """The click command ``tether`` runs for ``args`` (every command when ``None``), with
+    readable help."""
     _load_commands(args)
     command = typer.main.get_command(app)
     _readable_help(command)
-    command.main(args=args, prog_name="tether")
+    return command
+
+
+def main() -> None:
+    """Entry point of the ``tether`` console script."""
+    args = _optional_values(sys.argv[1:])
+    build_command(args).main(args=args, prog_name="tether")

@@ -14,7 +14,10 @@ The rules, each small enough to check by hand:
    ``q*(1-margin)`` per ``w`` with a burst of ``floor(q*margin)`` (at least 1). In any span
    of ``w`` that admits at most ``q*margin + q*(1-margin) = q`` requests, so the client
    fits fixed and sliding server windows alike, without needing the reset time to be
-   precise. With several policies the slowest pace wins.
+   precise. With several policies the one with the shortest window paces: longer
+   windows are quotas that may be spent at that pace (``5/s`` and ``100/min`` allow 100
+   requests in 20 s, not in a minute), and rule 2 holds requests back when the server
+   says such a quota is running out.
 2. **Remaining.** When a response says ``r`` remain until ``t``, the client counts what it
    has sent since that request; once the count reaches ``r`` it holds requests until the
    reset instead of letting the server refuse them.
@@ -150,15 +153,17 @@ class Adjustment:
 
 
 def learned_limit(policies: tuple[tuple[int, float], ...], margin: float) -> GcraLimit | None:
-    """Rule 1: the GCRA limit that keeps within every policy (``None`` without policies)."""
+    """Rule 1: the GCRA limit of the policy with the shortest window (``None`` without
+    policies); among policies of that window, the slowest."""
     best: GcraLimit | None = None
+    best_window = math.inf
     for quota, window in policies:
         paced = quota * (1.0 - margin)
-        if paced <= 0:
+        if paced <= 0 or window > best_window:
             continue
         limit = GcraLimit(window / paced, max(1, math.floor(quota * margin)))
-        if best is None or limit.interval > best.interval:
-            best = limit
+        if best is None or window < best_window or limit.interval > best.interval:
+            best, best_window = limit, window
     return best
 
 
@@ -202,6 +207,24 @@ class AdaptiveState:
                     at = reset_at
                     reason = f"server quota used up, resets in {reset_at - now:.2f}s"
         return at, reason
+
+    def admission(self, now: float) -> tuple[bool, float | None]:
+        """For slow start: whether the server's word lets requests go without a window
+        (a learned pace, or part of an announced count left), and the time until which an
+        announced count is used up (``None`` if it is not)."""
+        if self.limit is not None:
+            return True, None
+        if self._reset_at is None or self._remaining is None:
+            return False, None
+        if now >= self._reset_at:
+            self._remaining = self._reset_at = None
+            self._pending.clear()
+            return False, None
+        reset_at = self._reset_at
+        spent = sum(1 for _, when in self._pending if when < reset_at)
+        if self._remaining - spent > 0:
+            return True, None
+        return False, reset_at
 
     @property
     def last_seq(self) -> int:

@@ -376,6 +376,20 @@ class RateLimiter:
             at, _ = state.not_before(now)
         return max(0.0, at - now)
 
+    def refused_wait(self, plan: Plan) -> tuple[float, bool]:
+        """For a request :meth:`reserve` refused over its ``max_wait``: the wait it would
+        have needed, and whether the server's word (its pace, a pause, a used-up quota)
+        rather than a configured rate set it. Reserves and hands the slot straight back."""
+        permit = self.reserve(plan)
+        assert permit is not None  # no max_wait: never refused
+        self.refund(permit)
+        if permit.seq is not None:
+            with self._lock:
+                state = self._adaptive.get(plan.key)
+                if state is not None:
+                    state.unsent(permit.seq)
+        return permit.wait, bool(permit.reason) and permit.reason not in plan.labels
+
     def seconds_until(self, monotonic_time: float) -> float:
         """Seconds from now until a ``time.monotonic()`` reading (on the limiter's clock)."""
         return monotonic_time - self._clock()
@@ -410,8 +424,7 @@ class RateLimiter:
                 if gate is not None and gate.open:
                     gate.open = False
                     gate.window = 1
-            seq = permit.seq if permit.seq is not None else state.last_seq
-            return state.observe(feedback, self._clock(), seq)
+            return state.observe(feedback, self._clock(), permit.seq)
 
     # -- blocking use outside HTTP -----------------------------------------------------
 

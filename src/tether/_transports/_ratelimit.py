@@ -68,9 +68,9 @@ class _Shared(Generic[_T]):
     ) -> Permit:
         if permit is None:
             # Waiting past the deadline cannot succeed: fail now, not after the wait.
-            held = self.limiter.server_wait(plan)
-            if held > 0:
-                raise _held(request, plan, held, left)
+            needed, by_server = self.limiter.refused_wait(plan)
+            if by_server:
+                raise _held(request, plan, needed, left)
             raise DeadlineExceeded(
                 f"rate limit for {plan.key} needs a longer wait than the "
                 f"{max(left or 0.0, 0.0):.2f}s "

@@ -22,9 +22,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
-from _harness import tether_serve
 
 import tether
+from _harness import tether_serve
 
 CALLS = 100
 ROUNDS = 15

@@ -30,7 +30,7 @@ def test_only_the_head_of_the_queue_goes_and_the_window_opens_with_clean_answers
     # One in flight fills the initial window: the next waits for an answer.
     assert INITIAL_WINDOW == 1
     assert not gate.turn(second, False, None).go
-    gate.answered(clean=True, refused=False)
+    gate.answered(clean=True, informed=False, refused=False)
     assert gate.window == 2
     assert gate.turn(second, False, None).go
     # Headers that give a pace or a remaining count admit without the window.
@@ -46,11 +46,23 @@ def test_a_host_that_never_mentions_limits_ends_slow_start_and_a_refusal_restart
     gate = Gate()
     for _ in range(OPEN_AT):
         gate.in_flight += 1
-        gate.answered(clean=True, refused=False)
+        gate.answered(clean=True, informed=False, refused=False)
     assert gate.open
     gate.in_flight += 1
-    gate.answered(clean=False, refused=True)
+    gate.answered(clean=False, informed=False, refused=True)
     assert not gate.open
+    assert gate.window == INITIAL_WINDOW
+
+
+def test_headers_without_a_usable_figure_widen_the_window_but_never_end_slow_start() -> None:
+    gate = Gate()
+    for _ in range(OPEN_AT * 2):
+        gate.in_flight += 1
+        gate.answered(clean=False, informed=False, refused=False)
+    assert gate.window > OPEN_AT
+    assert not gate.open
+    # An informative answer sets the window back: when its count runs out, one probes.
+    gate.answered(clean=False, informed=True, refused=False)
     assert gate.window == INITIAL_WINDOW
 
 

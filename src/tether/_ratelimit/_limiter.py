@@ -358,8 +358,12 @@ class RateLimiter:
             return
         with self._lock:
             gate = ticket.gate
-            gate.answered(clean=clean, refused=refused)
-            if gate.open and not self._adaptive.get(ticket.key):
+            state = self._adaptive.get(ticket.key)
+            informed = state is not None and state.admission(self._clock()) != (False, None)
+            gate.answered(clean=clean, informed=informed, refused=refused)
+            if gate.open and state is None:
+                if len(self._open) > 4096:
+                    self._open.clear()
                 self._open.add(netloc)
             head = gate.queue[0] if gate.queue else None
         if head is not None and head.wake is not None:

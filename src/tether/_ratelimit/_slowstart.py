@@ -14,7 +14,8 @@ slow start, requests to such a host pass a window on the number in flight:
    by that knowledge instead of by the window. When that knowledge runs out (a reset
    passed with no pace learned), the window applies again.
 4. A 429 closes the window back to one: after a refusal the client probes again rather
-   than letting every waiting request go at once when the pause ends.
+   than letting every waiting request go at once when the pause ends. So does an answer
+   that informs: once its knowledge runs out, the next request probes alone.
 
 Waiting requests are served first come, first served: only the head of the queue may
 go, and it hands the turn on once it has reserved its slot, so a count the server
@@ -82,13 +83,21 @@ class Gate:
             return Turn(True)
         return Turn(False)
 
-    def answered(self, *, clean: bool, refused: bool) -> None:
-        """An admitted request ended: ``clean`` answers widen the window, refusals close it."""
+    def answered(self, *, clean: bool, informed: bool, refused: bool) -> None:
+        """An admitted request ended. ``clean``: its answer said nothing about limits;
+        ``informed``: the server's word now gives a pace or a remaining count;
+        ``refused``: it was a 429."""
         self.in_flight = max(0, self.in_flight - 1)
         if refused:
             self.window = INITIAL_WINDOW
             self.open = False
-        elif clean and not self.open:
+        elif informed:
+            # Admission goes by the server's word now; should that run out (a reset with
+            # no pace known), the next request probes alone again.
+            self.window = INITIAL_WINDOW
+        elif not self.open:
+            # Headers naming no usable figure widen the window too, or such a host would
+            # stay at one request at a time; only answers that are clean end slow start.
             self.window += GROWTH
-            if self.window >= OPEN_AT:
+            if clean and self.window >= OPEN_AT:
                 self.open = True

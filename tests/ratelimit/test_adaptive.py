@@ -207,10 +207,15 @@ def test_learned_pace_fits_any_window_of_the_policy() -> None:
     assert big.burst + 3600.0 / big.interval == pytest.approx(5000, abs=1)
 
 
-def test_slowest_policy_wins() -> None:
-    limit = learned_limit(((100, 1.0), (1000, 60.0)), 0.0)
+def test_the_shortest_window_paces_and_longer_ones_are_quotas() -> None:
+    # 1000/min is a quota spent at 100/s (rule 2 watches what remains of it), not a pace.
+    limit = learned_limit(((1000, 60.0), (100, 1.0)), 0.0)
     assert limit is not None
-    assert 1.0 / limit.interval == pytest.approx(1000 / 60)
+    assert 1.0 / limit.interval == pytest.approx(100)
+    # Among policies of the same window, the slowest.
+    slowest = learned_limit(((100, 1.0), (50, 1.0)), 0.0)
+    assert slowest is not None
+    assert 1.0 / slowest.interval == pytest.approx(50)
 
 
 def test_idle_until_the_server_speaks() -> None:

@@ -200,7 +200,8 @@ async def test_a_policy_deadline_reaches_the_limiter(
     sandbox: SandboxServer, asynchronous: bool
 ) -> None:
     """``Retry(deadline=...)`` set on the client, not on the call, bounds the limiter's wait:
-    a wait for the server's quota that cannot fit fails at once and sends nothing."""
+    a wait for the server's quota that cannot fit fails at once with ``RateLimited``
+    naming the wait, and sends nothing."""
     policy = tether.Retry(deadline=0.4)
     outcomes: list[float] = []
 
@@ -219,9 +220,11 @@ async def test_a_policy_deadline_reaches_the_limiter(
         await call(client)
         await call(client)
         # The third must wait for the window's reset, longer than the 0.4 s deadline.
-        with pytest.raises(tether.DeadlineExceeded, match="left of the call's deadline"):
+        with pytest.raises(tether.RateLimited, match="deadline leaves") as refused:
             await call(client)
         assert outcomes[-1] < 0.2
+        assert refused.value.retry_after is not None
+        assert 0.4 < refused.value.retry_after <= 1
         assert todo_requests(sandbox) == 2
         # A deadline that fits waits for the reset and succeeds.
         await call(client, deadline=3.0)

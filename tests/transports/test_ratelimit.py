@@ -25,13 +25,18 @@ def ok(request: httpx2.Request) -> httpx2.Response:
 
 def test_silent_server_costs_no_limiter_state() -> None:
     with tether.Client(base_url="http://api", transport=httpx2.MockTransport(ok)) as client:
-        for _ in range(20):
+        # Slow start's answers without limit pressure settle the host...
+        for _ in range(40):
             client.get("/x")
         limiter = client.rate_limiter
         assert limiter is not None
         assert isinstance(limiter.store, MemoryStore)
         assert repr(limiter.store) == "MemoryStore(slots=0)"
-        # Not even a plan: a quiet limiter lets requests through untouched.
+        assert limiter.settled(b"api")
+        # ... after which not even a plan: a quiet limiter lets requests through untouched.
+        limiter._plans.clear()
+        for _ in range(20):
+            client.get("/x")
         assert limiter._plans == {}
 
 

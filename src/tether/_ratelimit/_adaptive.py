@@ -14,7 +14,10 @@ The rules, each small enough to check by hand:
    ``q*(1-margin)`` per ``w`` with a burst of ``floor(q*margin)`` (at least 1). In any span
    of ``w`` that admits at most ``q*margin + q*(1-margin) = q`` requests, so the client
    fits fixed and sliding server windows alike, without needing the reset time to be
-   precise. With several policies the slowest pace wins.
+   precise. With several policies the one with the shortest window paces: longer
+   windows are quotas that may be spent at that pace (``5/s`` and ``100/min`` allow 100
+   requests in 20 s, not in a minute), and rule 2 holds requests back when the server
+   says such a quota is running out.
 2. **Remaining.** When a response says ``r`` remain until ``t``, the client counts what it
    has sent since that request; once the count reaches ``r`` it holds requests until the
    reset instead of letting the server refuse them.
@@ -29,7 +32,6 @@ the client never goes faster than the user's ceiling whatever a server claims.
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -150,15 +152,17 @@ class Adjustment:
 
 
 def learned_limit(policies: tuple[tuple[int, float], ...], margin: float) -> GcraLimit | None:
-    """Rule 1: the GCRA limit that keeps within every policy (``None`` without policies)."""
+    """Rule 1: the GCRA limit of the policy with the shortest window (``None`` without
+    policies); among policies of that window, the slowest."""
     best: GcraLimit | None = None
+    best_window = math.inf
     for quota, window in policies:
         paced = quota * (1.0 - margin)
-        if paced <= 0:
+        if paced <= 0 or window > best_window:
             continue
         limit = GcraLimit(window / paced, max(1, math.floor(quota * margin)))
-        if best is None or limit.interval > best.interval:
-            best = limit
+        if best is None or window < best_window or limit.interval > best.interval:
+            best, best_window = limit, window
     return best
 
 
@@ -172,9 +176,9 @@ class AdaptiveState:
         self.limit: GcraLimit | None = None
         self._policies: tuple[tuple[int, float], ...] = ()
         self._sent = 0
-        # (seq, send time) of requests the server had not counted in its last answer.
-        self._pending: deque[tuple[int, float]] = deque()
-        self._seen_seq = -1
+        # Send times of requests not answered yet, by sequence number: the server may not
+        # have counted them in the remaining count the client holds.
+        self._pending: dict[int, float] = {}
         self._remaining: int | None = None
         self._reset_at: float | None = None
         self._paused_until = -math.inf
@@ -197,11 +201,29 @@ class AdaptiveState:
                 # Only requests going out before the reset spend this window's quota;
                 # ones already booked for later belong to the next.
                 reset_at = self._reset_at
-                spent = sum(1 for _, when in self._pending if when < reset_at)
+                spent = sum(1 for when in self._pending.values() if when < reset_at)
                 if self._remaining - spent <= 0:
                     at = reset_at
                     reason = f"server quota used up, resets in {reset_at - now:.2f}s"
         return at, reason
+
+    def admission(self, now: float) -> tuple[bool, float | None]:
+        """For slow start: whether the server's word lets requests go without a window
+        (a learned pace, or part of an announced count left), and the time until which an
+        announced count is used up (``None`` if it is not)."""
+        if self.limit is not None:
+            return True, None
+        if self._reset_at is None or self._remaining is None:
+            return False, None
+        if now >= self._reset_at:
+            self._remaining = self._reset_at = None
+            self._pending.clear()
+            return False, None
+        reset_at = self._reset_at
+        spent = sum(1 for when in self._pending.values() if when < reset_at)
+        if self._remaining - spent > 0:
+            return True, None
+        return False, reset_at
 
     @property
     def last_seq(self) -> int:
@@ -212,13 +234,18 @@ class AdaptiveState:
         """Count one request going out at ``at``; returns its sequence number."""
         seq = self._sent
         self._sent += 1
-        self._pending.append((seq, at))
+        self._pending[seq] = at
         if len(self._pending) > self._MAX_PENDING:
-            self._pending.popleft()
+            del self._pending[next(iter(self._pending))]
         return seq
 
-    def observe(self, feedback: Feedback, now: float, seq: int) -> Adjustment | None:
-        """Take in the feedback on request ``seq``; report a change of pace, if any."""
+    def unsent(self, seq: int) -> None:
+        """Forget request ``seq``: it was counted by :meth:`sent` but never went out."""
+        self._pending.pop(seq, None)
+
+    def observe(self, feedback: Feedback, now: float, seq: int | None) -> Adjustment | None:
+        """Take in the feedback on request ``seq`` (``None``: one sent unpaced); report a
+        change of pace, if any."""
         adjustment: Adjustment | None = None
         if feedback.policies and feedback.policies != self._policies:
             self._policies = feedback.policies
@@ -228,15 +255,18 @@ class AdaptiveState:
                 if limit is not None:
                     quotas = ", ".join(f"{q} per {w:g}s" for q, w in feedback.policies)
                     adjustment = Adjustment(1.0 / limit.interval, f"server policy {quotas}")
-        # Responses to concurrent requests arrive out of order; an older one must not
-        # overwrite what a newer one said.
-        if feedback.remaining is not None and seq >= self._seen_seq:
-            self._seen_seq = seq + 1
-            self._remaining = feedback.remaining
-            self._reset_at = None if feedback.reset is None else now + feedback.reset
-            # The server counted this request and every one sent before it.
-            while self._pending and self._pending[0][0] <= seq:
-                self._pending.popleft()
+        if seq is not None:
+            self._pending.pop(seq, None)
+        if feedback.remaining is not None:
+            # Concurrent requests are counted by the server in the order they reach it and
+            # answered in any order, so within one window the lowest count is the newest;
+            # a higher one is taken only once the client's idea of the reset has passed.
+            # Every request still unanswered is taken as not yet counted by the server: at
+            # worst a request is counted twice, never once too few.
+            held, reset_at = self._remaining, self._reset_at
+            if held is None or reset_at is None or now >= reset_at or feedback.remaining <= held:
+                self._remaining = feedback.remaining
+                self._reset_at = None if feedback.reset is None else now + feedback.reset
         if feedback.refused:
             pause = feedback.wait if feedback.wait is not None else feedback.reset
             if pause is not None and now + pause > self._paused_until:

@@ -107,6 +107,9 @@ class RateLimit:
         adaptive: Read rate-limit headers and 429s, slow down before the server refuses.
         margin: Share of a server's quota the adaptive pace leaves unused as a safety
             margin (and allows as a burst instead).
+        slow_start: Until a host's answers show whether it announces limits, hold
+            concurrent requests back: one goes first, and more follow as answers come
+            back without limit pressure (see ``docs/rate-limits.md``). Needs ``adaptive``.
 
     Raises:
         tether.ConfigurationError: A setting is invalid; the message names it and says
@@ -121,6 +124,7 @@ class RateLimit:
     store: Store | None
     adaptive: bool
     margin: float
+    slow_start: bool
 
     def __init__(
         self,
@@ -133,6 +137,7 @@ class RateLimit:
         store: Store | None = None,
         adaptive: bool = True,
         margin: float = 0.05,
+        slow_start: bool = True,
     ) -> None:
         parsed = () if rates is None else parse_rates_argument("rates", rates, owner="RateLimit")
         if burst is not None and (
@@ -170,6 +175,10 @@ class RateLimit:
             raise ConfigurationTypeError(
                 f"RateLimit(adaptive={adaptive!r}): adaptive must be True or False"
             )
+        if not isinstance(slow_start, bool):
+            raise ConfigurationTypeError(
+                f"RateLimit(slow_start={slow_start!r}): slow_start must be True or False"
+            )
         check_store(store, owner="RateLimit")
         route_list = _routes(routes)
         if not parsed and not route_list and not adaptive:
@@ -187,6 +196,7 @@ class RateLimit:
             ("store", store),
             ("adaptive", adaptive),
             ("margin", margin),
+            ("slow_start", slow_start),
         ):
             object.__setattr__(self, name, value)
 

@@ -10,6 +10,7 @@ otherwise simply left unused, which can only make the pace slower, never faster.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import threading
@@ -26,10 +27,26 @@ from tether._ratelimit._config import RateLimit, Route, check_store
 from tether._ratelimit._core import Limit, Slot, slot_id
 from tether._ratelimit._gcra import GcraLimit
 from tether._ratelimit._rate import Rate, RatesLike, parse_rates_argument
+from tether._ratelimit._slowstart import Gate, Ticket, Turn
 from tether._ratelimit._stores import Grant, MemoryStore, Store, check_callable
 from tether._ratelimit._window import WindowLimit
 
-__all__ = ["Permit", "Plan", "RateLimitLike", "RateLimiter", "as_limiter"]
+__all__ = ["HeldBack", "Permit", "Plan", "RateLimitLike", "RateLimiter", "Ticket", "as_limiter"]
+
+_POLL = 0.1
+"""Longest an async waiter sleeps between looks at its turn: a wake-up from another
+thread (a sync client sharing the limiter) cannot reach its event loop directly."""
+
+
+class HeldBack(Exception):  # noqa: N818 (a signal, not a failure of its own)
+    """Slow start could not let a request go within its ``max_wait``.
+
+    ``wait`` is the time the server's announced quota needs to come back, when known
+    (``None``: the wait depends on answers still to come)."""
+
+    def __init__(self, wait: float | None) -> None:
+        super().__init__(wait)
+        self.wait = wait
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +116,9 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._adaptive: dict[str, AdaptiveState] = {}
         self._plans: dict[tuple[str, Route | None], Plan] = {}
+        self._slow_start = self.config.adaptive and self.config.slow_start
+        self._gates: dict[str, Gate] = {}
+        self._open: set[bytes] = set()
         self._quiet = not (self.config.rates or self.config.routes)
 
     @property
@@ -107,6 +127,11 @@ class RateLimiter:
         feedback yet. The transports then skip planning and reserving altogether; the
         first feedback ends it for good."""
         return self._quiet
+
+    def settled(self, netloc: bytes) -> bool:
+        """True when slow start has nothing to do for requests to ``netloc`` (a URL's raw
+        ``host:port``): it is off, or the host has shown it announces no limits."""
+        return not self._slow_start or netloc in self._open
 
     # -- choosing the limits ---------------------------------------------------------
 
@@ -217,6 +242,158 @@ class RateLimiter:
             reason = ""
         return Permit(plan.key, max(0.0, grant.wait), reason, seq, slots, grant)
 
+    # -- slow start: take a turn before reserving ----------------------------------------
+
+    def _join(self, plan: Plan) -> tuple[Ticket | None, Turn]:
+        if not self._slow_start:
+            return None, Turn(True)
+        with self._lock:
+            gate = self._gates.get(plan.key)
+            if gate is None:
+                if len(self._gates) > 1024:
+                    self._gates = {k: g for k, g in self._gates.items() if g.queue}
+                gate = self._gates[plan.key] = Gate()
+            elif gate.open and not gate.queue:
+                return None, Turn(True)
+            ticket = Ticket(gate, plan.key)
+            gate.queue.append(ticket)
+            return ticket, self._turn(ticket)
+
+    def _turn(self, ticket: Ticket) -> Turn:
+        """Under the lock: whether ``ticket`` may go now."""
+        state = self._adaptive.get(ticket.key)
+        informed, hold_until = (False, None) if state is None else state.admission(self._clock())
+        return ticket.gate.turn(ticket, informed, hold_until)
+
+    def _look(self, ticket: Ticket, until: float | None) -> tuple[bool, float | None]:
+        """One look at ``ticket``'s turn: whether it may go, and else the longest to wait
+        for a wake-up before looking again (``None``: no limit). Raises :class:`HeldBack`
+        when the turn cannot come by ``until``."""
+        with self._lock:
+            turn = self._turn(ticket)
+        if turn.go:
+            return True, None
+        now = self._clock()
+        if until is not None:
+            if turn.recheck_at is not None and turn.recheck_at > until:
+                raise HeldBack(turn.recheck_at - now)
+            if now >= until:
+                raise HeldBack(None)
+        ends = [t for t in (turn.recheck_at, until) if t is not None]
+        return False, (max(0.0, min(ends) - now) if ends else None)
+
+    def take_turn(self, plan: Plan, *, max_wait: float | None = None) -> Ticket | None:
+        """Wait (blocking) until slow start lets a request of ``plan`` go, in arrival
+        order. Returns the ticket to pass to :meth:`reserved` right after reserving
+        (``None``: slow start does not apply). Raises :class:`HeldBack` rather than wait
+        over ``max_wait``."""
+        ticket, turn = self._join(plan)
+        if ticket is None or turn.go:
+            return ticket
+        until = None if max_wait is None else self._clock() + max_wait
+        event = threading.Event()
+        ticket.wake = event.set
+        try:
+            while True:
+                go, timeout = self._look(ticket, until)
+                if go:
+                    return ticket
+                event.wait(timeout)
+                event.clear()
+        except BaseException:
+            self._leave(ticket, admitted=False)
+            raise
+
+    async def atake_turn(self, plan: Plan, *, max_wait: float | None = None) -> Ticket | None:
+        """Async :meth:`take_turn`: awaits its turn; cancellation-safe."""
+        ticket, turn = self._join(plan)
+        if ticket is None or turn.go:
+            return ticket
+        until = None if max_wait is None else self._clock() + max_wait
+        thread = threading.get_ident()
+        events = [anyio.Event()]
+
+        def wake() -> None:
+            # From another thread the waiter finds out at its next look (_POLL).
+            if threading.get_ident() == thread:
+                events[0].set()
+
+        ticket.wake = wake
+        try:
+            while True:
+                go, timeout = self._look(ticket, until)
+                if go:
+                    return ticket
+                with anyio.move_on_after(_POLL if timeout is None else min(timeout, _POLL)):
+                    await events[0].wait()
+                events[0] = anyio.Event()
+        except BaseException:
+            self._leave(ticket, admitted=False)
+            raise
+
+    def reserved(self, ticket: Ticket | None) -> None:
+        """The request holding ``ticket`` has reserved its slot and is going: the next in
+        line gets its turn."""
+        if ticket is not None:
+            self._leave(ticket, admitted=True)
+
+    def _leave(self, ticket: Ticket, *, admitted: bool) -> None:
+        with self._lock:
+            queue = ticket.gate.queue
+            was_head = bool(queue) and queue[0] is ticket
+            with contextlib.suppress(ValueError):
+                queue.remove(ticket)
+            if admitted:
+                ticket.gate.in_flight += 1
+            head = queue[0] if was_head and queue else None
+        if head is not None and head.wake is not None:
+            head.wake()
+
+    def answered(
+        self, ticket: Ticket | None, netloc: bytes, *, clean: bool, refused: bool
+    ) -> None:
+        """The request that went with ``ticket`` ended: ``clean`` (an answer with nothing
+        about limits), ``refused`` (a 429), or neither (an error, or limit headers)."""
+        if ticket is None:
+            return
+        with self._lock:
+            gate = ticket.gate
+            state = self._adaptive.get(ticket.key)
+            informed = state is not None and state.admission(self._clock()) != (False, None)
+            gate.answered(clean=clean, informed=informed, refused=refused)
+            if gate.open and state is None:
+                if len(self._open) > 4096:
+                    self._open.clear()
+                self._open.add(netloc)
+            head = gate.queue[0] if gate.queue else None
+        if head is not None and head.wake is not None:
+            head.wake()
+
+    def server_wait(self, plan: Plan) -> float:
+        """Seconds the server's own word (a pause after a 429, a used-up quota) holds
+        requests of ``plan`` back; 0 when it does not."""
+        state = self._adaptive.get(plan.key) if self._adaptive else None
+        if state is None:
+            return 0.0
+        with self._lock:
+            now = self._clock()
+            at, _ = state.not_before(now)
+        return max(0.0, at - now)
+
+    def refused_wait(self, plan: Plan) -> tuple[float, bool]:
+        """For a request :meth:`reserve` refused over its ``max_wait``: the wait it would
+        have needed, and whether the server's word (its pace, a pause, a used-up quota)
+        rather than a configured rate set it. Reserves and hands the slot straight back."""
+        permit = self.reserve(plan)
+        assert permit is not None  # no max_wait: never refused
+        self.refund(permit)
+        if permit.seq is not None:
+            with self._lock:
+                state = self._adaptive.get(plan.key)
+                if state is not None:
+                    state.unsent(permit.seq)
+        return permit.wait, bool(permit.reason) and permit.reason not in plan.labels
+
     def seconds_until(self, monotonic_time: float) -> float:
         """Seconds from now until a ``time.monotonic()`` reading (on the limiter's clock)."""
         return monotonic_time - self._clock()
@@ -244,8 +421,14 @@ class RateLimiter:
             if state is None:
                 state = self._adaptive[permit.key] = AdaptiveState(self.config.margin)
                 self._quiet = False
-            seq = permit.seq if permit.seq is not None else state.last_seq
-            return state.observe(feedback, self._clock(), seq)
+            if feedback.refused:
+                # Probe again after a refusal (slow start's rule 4), whoever was refused.
+                self._open.clear()
+                gate = self._gates.get(permit.key)
+                if gate is not None and gate.open:
+                    gate.open = False
+                    gate.window = 1
+            return state.observe(feedback, self._clock(), permit.seq)
 
     # -- blocking use outside HTTP -----------------------------------------------------
 

@@ -19,6 +19,7 @@ __all__ = [
     "ATTEMPT_EXTENSION",
     "CALL_OPTIONS_EXTENSION",
     "DEADLINE_EXTENSION",
+    "PACED_EXTENSION",
     "READ_BODY_EXTENSION",
     "AsyncLayer",
     "Attempt",
@@ -43,6 +44,11 @@ DEADLINE_EXTENSION: Final = "tether.deadline_at"
 """Request extension with the call's deadline as a ``time.monotonic()`` reading, set by the
 retry layer on every attempt of a call that has one (per call or from the policy). The
 rate limiter reads it to refuse at once a wait that would end past it."""
+
+PACED_EXTENSION: Final = "tether.paced"
+"""Response extension set by the rate limiter on a 429 whose wait it now enforces for the
+whole host: the retry layer above then sends its retry at once, to queue in the limiter
+(in arrival order, released at the server's pace) instead of sleeping on its own."""
 
 READ_BODY_EXTENSION: Final = "tether.read_body"
 """Set by a client that will read the whole body anyway (a call that is not streamed): the

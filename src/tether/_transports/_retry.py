@@ -47,6 +47,7 @@ from tether._transports._base import (
     ATTEMPT_EXTENSION,
     CALL_OPTIONS_EXTENSION,
     DEADLINE_EXTENSION,
+    PACED_EXTENSION,
     READ_BODY_EXTENSION,
     AsyncLayer,
     Attempt,
@@ -171,6 +172,8 @@ class _Shared(Generic[_T]):
         original = request.extensions
         # A retry of this call failed (and none has succeeded): see RetryBudget.waste.
         troubled = False
+        # The attempt under way is a retry taken from the budget (see _paced below).
+        spent = False
         number = 1
         began = start
         try:
@@ -185,12 +188,12 @@ class _Shared(Generic[_T]):
                 if response is not None and (
                     policy is None or response.status_code not in policy.statuses
                 ):
-                    if number > 1 and budget is not None:
+                    if spent and budget is not None:
                         # The retry worked: it replaced a failure instead of adding load.
                         budget.refund(troubled=troubled)
                     attach_history(response, tuple(history))
                     return response
-                if number > 1 and budget is not None:
+                if spent and budget is not None:
                     # This retry was wasted.
                     budget.waste(first=not troubled)
                     troubled = True
@@ -215,8 +218,17 @@ class _Shared(Generic[_T]):
                     deadline_at=deadline_at,
                     rand=self._rand,
                 )
-                if decision.retry and (budget is None or budget.try_spend(troubled=troubled)):
+                paced = decision.retry and _paced(response, decision)
+                if decision.retry and (
+                    paced or budget is None or budget.try_spend(troubled=troubled)
+                ):
+                    spent = not paced and budget is not None
                     wait = call.scheduled(decision)
+                    if paced and response is not None and PACED_EXTENSION in response.extensions:
+                        # The rate limiter below holds the host until then and queues
+                        # this retry in arrival order: sleeping here as well would let
+                        # every refused call wake at once.
+                        wait = 0.0
                     if response is not None:
                         yield Release(response)
                     if wait > 0 and not is_testing():
@@ -241,6 +253,17 @@ class _Shared(Generic[_T]):
         finally:
             # The client may send the request again: it gets its own extensions back.
             request.extensions = original
+
+
+def _paced(response: httpx2.Response | None, decision: Decision) -> bool:
+    """A 429 that said when to come back: retrying then follows the server's own
+    instruction, so it is pacing, not a failure the retry budget must ration. A 429 with
+    no wait still spends from the budget."""
+    return (
+        response is not None
+        and response.status_code == 429
+        and decision.retry_after is not None
+    )
 
 
 def _keyed(request: httpx2.Request, policy: Retry) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import anyio
 import anyio.to_thread
 
-from tether._errors import ConfigurationError, ConfigurationTypeError
+from tether._errors import ConfigurationError, ConfigurationTypeError, TetherError
 from tether._ratelimit._adaptive import AdaptiveState, Adjustment, read_feedback
 from tether._ratelimit._config import RateLimit, Route, check_store
 from tether._ratelimit._core import Limit, Slot, slot_id
@@ -38,7 +38,7 @@ _POLL = 0.1
 thread (a sync client sharing the limiter) cannot reach its event loop directly."""
 
 
-class HeldBack(Exception):  # noqa: N818 (a signal, not a failure of its own)
+class HeldBack(TetherError):  # noqa: N818 (a signal, not a failure of its own)
     """Slow start could not let a request go within its ``max_wait``.
 
     ``wait`` is the time the server's announced quota needs to come back, when known

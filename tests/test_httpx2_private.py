@@ -89,3 +89,56 @@ def test_a_replaced_transport_is_the_one_that_sends() -> None:
     with tether.Client(transport=httpx2.MockTransport(lambda r: httpx2.Response(204))) as c:
         assert c.get("http://127.0.0.1/").status_code == 204
         assert type(c._transport).__name__ == "ObservingTransport"
+
+
+@pytest.mark.parametrize("cls", [httpx2.Client, httpx2.AsyncClient])
+def test_client_state_and_transport_choice(cls: type) -> None:
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(200))
+    other = httpx2.MockTransport(lambda request: httpx2.Response(201))
+    client = cls(transport=transport, mounts={"http://other": other})
+    assert not _httpx2.is_open(client)
+    assert _httpx2.transport_for_url(client, httpx2.URL("http://127.0.0.1/")) is transport
+    assert _httpx2.transport_for_url(client, httpx2.URL("http://other/x")) is other
+    if cls is httpx2.Client:
+        client.get("http://127.0.0.1/")
+        assert _httpx2.is_open(client)
+        client.close()
+        assert not _httpx2.is_open(client)
+
+
+def test_a_preloaded_response_is_a_read_one() -> None:
+    raw = b'{"a": 1}' * 100
+
+    def read_one() -> httpx2.Response:
+        response = httpx2.Response(200, headers={"Content-Type": "application/json"},
+                                   stream=httpx2.ByteStream(raw))
+        response.read()
+        return response
+
+    expected = read_one()
+    preloaded = _httpx2.preload(
+        httpx2.Response(200, headers={"Content-Type": "application/json"},
+                        stream=httpx2.ByteStream(raw)),
+        raw,
+    )
+    assert set(_httpx2.RESPONSE_ATTRIBUTES) <= set(vars(expected))
+    for response in (expected, preloaded):
+        assert response.content == raw
+        assert response.num_bytes_downloaded == len(raw)
+        assert response.is_closed
+        assert response.is_stream_consumed
+        assert b"".join(response.iter_bytes(chunk_size=7)) == raw
+        with pytest.raises(httpx2.StreamConsumed):
+            list(response.iter_raw())
+
+
+def test_a_preloaded_coded_body_is_decoded_when_read() -> None:
+    import gzip
+
+    raw = gzip.compress(b"hello")
+    response = _httpx2.preload(
+        httpx2.Response(200, headers={"Content-Encoding": "gzip"}, stream=httpx2.ByteStream(raw)),
+        raw,
+    )
+    assert not response.is_stream_consumed
+    assert response.read() == b"hello"

@@ -47,6 +47,7 @@ from tether._config import (
     check_timeout,
     check_transport,
 )
+from tether._direct import direct_transport, finish, started
 from tether._env import settings_from_env
 from tether._errors import ConfigurationError, error_for_response
 from tether._hooks import Hook
@@ -640,10 +641,22 @@ class Client(_Shared, httpx2.Client):
             }
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
+        direct = direct_transport(
+            self, request, stream=stream, auth=auth, follow_redirects=follow_redirects
+        )
         try:
-            response = super().send(
-                request, stream=stream, auth=auth, follow_redirects=follow_redirects
-            )
+            if direct is None:
+                response = super().send(
+                    request, stream=stream, auth=auth, follow_redirects=follow_redirects
+                )
+            else:
+                since = started()
+                response = cast(httpx2.BaseTransport, direct).handle_request(request)
+                try:
+                    response.read()
+                finally:
+                    response.close()
+                finish(self, request, response, since)
         except httpx2.TransportError as error:
             _name_other_request(error, request)
             explain_transport_error(error, request)
@@ -1159,10 +1172,24 @@ class AsyncClient(_Shared, httpx2.AsyncClient):
             }
         # Every transport of the client is wrapped by the observing layer, which already
         # made the response a tether Response.
+        direct = direct_transport(
+            self, request, stream=stream, auth=auth, follow_redirects=follow_redirects
+        )
         try:
-            response = await super().send(
-                request, stream=stream, auth=auth, follow_redirects=follow_redirects
-            )
+            if direct is None:
+                response = await super().send(
+                    request, stream=stream, auth=auth, follow_redirects=follow_redirects
+                )
+            else:
+                since = started()
+                response = await cast(httpx2.AsyncBaseTransport, direct).handle_async_request(
+                    request
+                )
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
+                finish(self, request, response, since)
         except httpx2.TransportError as error:
             _name_other_request(error, request)
             explain_transport_error(error, request)

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import urllib.request
 from collections.abc import AsyncIterator
 from typing import Any, cast
 
 import aiohttp
 import httpx2
+from aiohttp.helpers import get_env_proxy_for_url
+from yarl import URL
 
 from tether._config import DEFAULT_LIMITS
-from tether._httpx2 import CertTypes
+from tether._httpx2 import CertTypes, preload
+from tether._response import Response
+from tether._transports._base import READ_BODY_EXTENSION
 from tether._transports._gate import AsyncGate
 
 __all__ = ["AiohttpTransport"]
@@ -49,8 +54,11 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         limits: httpx2.Limits = DEFAULT_LIMITS,
     ) -> None:
         self._ssl = httpx2.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
-        self._trust_env = trust_env
         self._proxy = None if proxy is None else str(proxy)
+        # Proxies from the environment are read once, as httpx2 reads them when a client
+        # is built. aiohttp's own trust_env would look them up (and ~/.netrc, which httpx2
+        # never reads) on a worker thread for every request: most of a request's cost.
+        self._env_proxies = trust_env and proxy is None and bool(urllib.request.getproxies())
         self._gate = AsyncGate(limits.max_connections)
         self._keepalive = limits.keepalive_expiry
         self._session: aiohttp.ClientSession | None = None
@@ -67,7 +75,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             connector=connector,
             cookie_jar=aiohttp.DummyCookieJar(),
             auto_decompress=False,
-            trust_env=self._trust_env,
+            trust_env=False,
             skip_auto_headers=_SKIP_AUTO,
             timeout=aiohttp.ClientTimeout(total=None),
         )
@@ -109,30 +117,62 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             data = _chunks(cast(httpx2.AsyncByteStream, stream))
             # aiohttp chunks a streamed body itself and refuses the header set twice.
             headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
+        url = str(request.url)
+        proxy, proxy_auth = self._proxy_for(url, request.url.scheme)
         await self._gate.enter(request)
         try:
             response = await session.request(
                 request.method,
-                str(request.url),
+                url,
                 headers=headers,
                 data=data,
                 allow_redirects=False,
                 timeout=self._timeout_for(request),
-                proxy=self._proxy if request.url.scheme == "http" else None,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
                 ssl=self._ssl,
             )
         except BaseException as error:
             self._gate.leave()
             raise _mapped(error, request) from error
-        return httpx2.Response(
+        extensions = {
+            "http_version": b"HTTP/1.1",  # aiohttp speaks no other
+            "reason_phrase": (response.reason or "").encode("latin-1"),
+        }
+        if READ_BODY_EXTENSION not in request.extensions:
+            return Response(
+                response.status,
+                headers=response.raw_headers,
+                stream=_Body(self._gate, response, request),
+                extensions=extensions,
+            )
+        # The client reads this body whole anyway: read it here, in one call, and give
+        # the connection back at once.
+        try:
+            body = await response.read()
+        except BaseException as error:
+            raise _mapped(error, request) from error
+        finally:
+            response.release()
+            self._gate.leave()
+        answer = Response(
             response.status,
             headers=response.raw_headers,
-            stream=_Body(self._gate, response, request),
-            extensions={
-                "http_version": b"HTTP/1.1",  # aiohttp speaks no other
-                "reason_phrase": (response.reason or "").encode("latin-1"),
-            },
+            stream=httpx2.ByteStream(body),
+            extensions=extensions,
         )
+        return preload(answer, body)
+
+    def _proxy_for(self, url: str, scheme: str) -> tuple[str | None, aiohttp.BasicAuth | None]:
+        if self._proxy is not None:
+            return (self._proxy if scheme == "http" else None), None
+        if not self._env_proxies:
+            return None, None
+        try:
+            found, auth = get_env_proxy_for_url(URL(url))
+        except LookupError:
+            return None, None
+        return str(found), auth
 
     async def aclose(self) -> None:
         if self._session is not None:

@@ -24,7 +24,9 @@ from pyreqwest.response import Response as RxResponse
 from pyreqwest.response import SyncResponse
 
 from tether._config import DEFAULT_LIMITS, DEFAULT_TIMEOUT
-from tether._httpx2 import CertTypes
+from tether._httpx2 import CertTypes, preload
+from tether._response import Response
+from tether._transports._base import READ_BODY_EXTENSION
 from tether._transports._gate import AsyncGate, Gate
 
 __all__ = ["AsyncReqwestTransport", "ReqwestTransport"]
@@ -155,8 +157,8 @@ def _content(request: httpx2.Request) -> bytes:
         return b"".join(request.stream)  # type: ignore[arg-type]
 
 
-def _response(rx_response: RxResponse | SyncResponse, stream: Any) -> httpx2.Response:
-    return httpx2.Response(
+def _response(rx_response: RxResponse | SyncResponse, stream: Any) -> Response:
+    return Response(
         rx_response.status,
         headers=list(rx_response.headers.items()),
         stream=stream,
@@ -210,6 +212,18 @@ class ReqwestTransport(_Shared, httpx2.BaseTransport):
         limit = self._limit_for(request)
         if limit is not None:
             builder = builder.timeout(limit)
+        if READ_BODY_EXTENSION in request.extensions:
+            # The client reads this body whole anyway: reqwest reads it in the same call,
+            # which saves a round trip into Rust per chunk and one to close the stream.
+            self._gate.enter(request)
+            try:
+                whole = builder.build().send()
+                body = bytes(whole.bytes())
+            except rx.PyreqwestError as error:
+                raise _mapped(error, request) from error
+            finally:
+                self._gate.leave()
+            return preload(_response(whole, httpx2.ByteStream(body)), body)
         pending = builder.build_streamed()
         self._gate.enter(request)
         try:
@@ -296,6 +310,17 @@ class AsyncReqwestTransport(_Shared, httpx2.AsyncBaseTransport):
         limit = self._limit_for(request)
         if limit is not None:
             builder = builder.timeout(limit)
+        if READ_BODY_EXTENSION in request.extensions:
+            # As in the sync transport: one call reads the whole body.
+            await self._gate.enter(request)
+            try:
+                whole = await builder.build().send()
+                body = bytes(await whole.bytes())
+            except rx.PyreqwestError as error:
+                raise _mapped(error, request) from error
+            finally:
+                self._gate.leave()
+            return preload(_response(whole, httpx2.ByteStream(body)), body)
         pending = builder.build_streamed()
         await self._gate.enter(request)
         try:

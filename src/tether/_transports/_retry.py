@@ -33,6 +33,7 @@ import httpx2
 from tether._config import check_budget, check_hooks, check_retry, transport_or_default
 from tether._errors import RateLimited
 from tether._hooks import Hook, RequestFinished, RetryGivenUp, RetryScheduled, emit
+from tether._httpx2 import preload
 from tether._options import call_options
 from tether._redact import redact_text, redact_url
 from tether._retry import Decision, Retry, decide, is_testing
@@ -504,7 +505,7 @@ class RetryTransport(_Shared[httpx2.BaseTransport], Layer):
 
     def _send(self, step: Send) -> httpx2.Response:
         response = self.transport.handle_request(step.request)
-        if not step.read_body or response.is_stream_consumed:
+        if not step.read_body or _in_memory(response):
             return response
         # The transport's own stream is read directly: httpx2's iter_raw() would add a
         # chunker and a context manager per read, paid again when the client reads the
@@ -575,7 +576,7 @@ class AsyncRetryTransport(_Shared[httpx2.AsyncBaseTransport], AsyncLayer):
 
     async def _attempt(self, step: Send) -> httpx2.Response:
         response = await self.transport.handle_async_request(step.request)
-        if not step.read_body or response.is_stream_consumed:
+        if not step.read_body or _in_memory(response):
             return response
         stream = response.stream
         if not isinstance(stream, httpx2.AsyncByteStream):
@@ -587,13 +588,16 @@ class AsyncRetryTransport(_Shared[httpx2.AsyncBaseTransport], AsyncLayer):
         return _replay(response, raw)
 
 
+def _in_memory(response: httpx2.Response) -> bool:
+    """Whether the body needs no reading within the attempt: already read, or already in
+    memory (a transport that read it whole, as the fast backends do for such calls)."""
+    return response.is_stream_consumed or type(response.stream) is httpx2.ByteStream
+
+
 def _replay(response: httpx2.Response, raw: bytes) -> httpx2.Response:
-    """``response`` with its raw body, read within the attempt, replayed from memory: the
-    same object with a fresh stream, so the client still decodes (and times) it as usual."""
-    response.stream = httpx2.ByteStream(raw)
-    response.is_stream_consumed = False
-    response.is_closed = False
-    return response
+    """``response`` with its raw body, read within the attempt: the same object, left read
+    (or, for a coded body, replayed from memory for the client to decode)."""
+    return preload(response, raw)
 
 
 def _small(response: httpx2.Response) -> bool:

@@ -7,7 +7,12 @@ runs in a fresh client process pinned to the first, so the two never share a GIL
 core. Every cell is bounded in time (``--seconds``) and the whole run in cells. Traffic
 goes to 127.0.0.1 only. Results go to stdout and ``benchmarks/RESULTS.md``.
 
-    python benchmarks/transports.py [--seconds 1.0] [--concurrency 1,16,64,256,1024]
+    python benchmarks/transports.py [--seconds 1.0] [--repeat 3]
+                                    [--concurrency 1,16,64,256,1024]
+
+Each cell is measured ``--repeat`` times, in rounds that visit every client once in turn,
+and its median is kept: a burst of load from elsewhere then moves one sample, not a
+ratio. The report ends with the issue's speed goals, each with its measured ratio.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import platform
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -319,11 +325,14 @@ def main() -> None:
         print(json.dumps(run_cell(kind, name, url, int(concurrency), float(seconds))))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=1.0)
+    parser.add_argument("--seconds", type=float, default=1.0, help="per cell (default 1)")
+    parser.add_argument("--repeat", type=int, default=3, help="samples per cell (default 3)")
     parser.add_argument("--concurrency", default="1,16,64,256,1024")
     parser.add_argument("--sync-concurrency", default="1,16,64")
     parser.add_argument("--output", default=str(Path(__file__).with_name("RESULTS.md")))
     options = parser.parse_args()
+    if options.repeat < 1 or options.seconds <= 0:
+        parser.error("--repeat must be at least 1 and --seconds above 0")
     levels = [int(x) for x in options.concurrency.split(",")]
     sync_levels = [int(x) for x in options.sync_concurrency.split(",")]
     rows: list[tuple[str, str, int, dict[str, Any]]] = []
@@ -331,19 +340,44 @@ def main() -> None:
         print(f"static server: {which} at {url}", flush=True)
         for kind, names, conc in (("async", ASYNC, levels), ("sync", SYNC, sync_levels)):
             for level in conc:
+                samples: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+                for round_number in range(options.repeat):
+                    # Each round visits the clients in another order, so none always
+                    # runs first (or last) after a pause.
+                    shift = round_number % len(names)
+                    for name in names[shift:] + names[:shift]:
+                        samples[name].append(measure(kind, name, url, level, options.seconds))
                 for name in names:
-                    result = measure(kind, name, url, level, options.seconds)
+                    result = _median(samples[name])
                     rows.append((kind, name, level, result))
                     shown = (f"{result['rps']:9.0f} req/s {result['us']:7.0f} µs CPU/req"
                              f" {result.get('note', '')}"
                              if "rps" in result else result["error"])
                     print(f"{kind:5} c={level:<5} {name:28} {shown}", flush=True)
-    report = _report(rows, which, options.seconds)
+    report = _report(rows, which, options.seconds, options.repeat)
     print(report)
     Path(options.output).write_text(report)
 
 
-def _report(rows: list[tuple[str, str, int, dict[str, Any]]], which: str, seconds: float) -> str:
+def _median(samples: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sample of median rate, with the median CPU cost; an error if none ran."""
+    ran = [sample for sample in samples if "rps" in sample]
+    if not ran:
+        return samples[-1]
+    ran.sort(key=lambda sample: sample["rps"])
+    middle = dict(ran[len(ran) // 2])
+    middle["us"] = statistics.median(sample["us"] for sample in ran)
+    notes = {sample["note"] for sample in samples if "note" in sample}
+    if len(ran) < len(samples):
+        notes.add(f"{len(samples) - len(ran)} of {len(samples)} samples failed")
+    if notes:
+        middle["note"] = "; ".join(sorted(notes))
+    return middle
+
+
+def _report(
+    rows: list[tuple[str, str, int, dict[str, Any]]], which: str, seconds: float, repeat: int
+) -> str:
     table = {(k, n, c): r for k, n, c, r in rows}
     lines = [
         "# Transport benchmark results",
@@ -355,7 +389,8 @@ def _report(rows: list[tuple[str, str, int, dict[str, Any]]], which: str, second
         f"- versions: {_versions()}",
         f"- static server: {which}, {len(BODY)}-byte JSON body, decoded by the client",
         f"- client pinned to core {_cores()[0]}, server to core {_cores()[-1]}; "
-        f"{seconds:g} s per cell after a short warm-up, each cell in a fresh process",
+        f"{seconds:g} s per cell after a short warm-up, each cell in a fresh process; "
+        f"median of {repeat} samples taken in interleaved rounds",
         "",
         "| kind | client | c | req/s | CPU µs/req | x raw httpx2 | x raw aiohttp |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -374,7 +409,64 @@ def _report(rows: list[tuple[str, str, int, dict[str, Any]]], which: str, second
         )
     lines += ["", "`+nopolicies`: the same tether client with retry, retry budget and rate",
               "limiting off, to show what tether's policies cost.", ""]
+    lines += _goals(table)
     return "\n".join(lines)
+
+
+def _goals(table: dict[tuple[str, str, int], dict[str, Any]]) -> list[str]:
+    """The speed goals, each with the ratio this run measured (missing cells skipped)."""
+
+    def rate(kind: str, name: str, level: int) -> float | None:
+        value = table.get((kind, name, level), {}).get("rps")
+        return float(value) if value else None
+
+    def cost(kind: str, name: str, level: int) -> float | None:
+        value = table.get((kind, name, level), {}).get("us")
+        return float(value) if value else None
+
+    checks: list[tuple[str, float | None, float | None, float, str]] = []
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return None if a is None or b is None else a / b
+
+    fast = max(
+        ("tether-reqwest", "tether-aiohttp"),
+        key=lambda name: rate("async", name, 64) or 0.0,
+    )
+    checks.append((f"async c=64, {fast} (all policies) vs raw aiohttp",
+                   ratio(rate("async", fast, 64), rate("async", "aiohttp", 64)), None, 1.0,
+                   ">= 1.0x (done above 0.6x)"))
+    checks.append((f"async c=64, {fast} (all policies) vs raw httpx2",
+                   ratio(rate("async", fast, 64), rate("async", "httpx2", 64)), None, 3.0,
+                   ">= 3x"))
+    for level in (1, 16, 64):
+        checks.append((f"sync c={level}, tether-reqwest vs raw httpx2.Client",
+                       ratio(rate("sync", "tether-reqwest", level), rate("sync", "httpx2", level)),
+                       None, 1.5, ">= 1.5x"))
+    for kind, levels in (("async", (1, 16, 64)), ("sync", (1, 16, 64))):
+        for level in levels:
+            checks.append((f"default install: {kind} c={level}, tether-httpx2 vs raw httpx2",
+                           ratio(rate(kind, "tether-httpx2", level), rate(kind, "httpx2", level)),
+                           None, 1.0, ">= 1.0x"))
+    for kind, name, level in (("async", "aiohttp", 64), ("async", "httpx2", 64),
+                              ("sync", "reqwest", 16), ("sync", "httpx2", 16)):
+        # CPU per request with policies over without: at most 10% more.
+        extra = ratio(cost(kind, f"tether-{name}", level),
+                      cost(kind, f"tether-{name}+nopolicies", level))
+        checks.append((f"policies' CPU cost: {kind} c={level} over {name}", None, extra, 1.10,
+                       "<= 1.10x"))
+    for name in ("tether-reqwest", "tether-aiohttp", "aiohttp"):
+        flat = ratio(cost("async", name, 1024), cost("async", name, 16))
+        checks.append((f"flat cost: {name} CPU/req at c=1024 over c=16", None, flat, 1.2,
+                       "<= 1.2x"))
+    lines = ["## Goals", "", "| goal | measured | wanted | met |", "|---|---:|---|---|"]
+    for label, higher, lower, bound, wanted in checks:
+        value = higher if higher is not None else lower
+        if value is None:
+            continue
+        met = value >= bound if higher is not None else value <= bound
+        lines.append(f"| {label} | {value:.2f}x | {wanted} | {'yes' if met else 'no'} |")
+    return [*lines, ""]
 
 
 def _cpu_model() -> str:

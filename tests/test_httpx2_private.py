@@ -120,6 +120,7 @@ def test_a_preloaded_response_is_a_read_one() -> None:
         httpx2.Response(200, headers={"Content-Type": "application/json"},
                         stream=httpx2.ByteStream(raw)),
         raw,
+        None,
     )
     assert set(_httpx2.RESPONSE_ATTRIBUTES) <= set(vars(expected))
     for response in (expected, preloaded):
@@ -139,6 +140,7 @@ def test_a_preloaded_coded_body_is_decoded_when_read() -> None:
     response = _httpx2.preload(
         httpx2.Response(200, headers={"Content-Encoding": "gzip"}, stream=httpx2.ByteStream(raw)),
         raw,
+        "gzip",
     )
     assert not response.is_stream_consumed
     assert response.read() == b"hello"

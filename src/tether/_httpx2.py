@@ -94,14 +94,15 @@ def transport_for_url(
     return transport
 
 
-def preload(response: httpx2.Response, raw: bytes) -> httpx2.Response:
+def preload(response: httpx2.Response, raw: bytes, coding: str | None) -> httpx2.Response:
     """``response`` holding ``raw``, its whole body as it came off the wire.
 
-    A body without a content coding is the content itself: the response is left read and
-    closed, exactly as ``read()`` leaves it. A coded one (gzip ...) is replayed from memory
-    instead, so httpx2 decodes it when the client reads it.
+    ``coding`` is the response's ``Content-Encoding`` (``None`` when it has none), which
+    the fast backends read from their own headers at no cost. A body without a coding is
+    the content itself: the response is left read and closed, exactly as ``read()`` leaves
+    it. A coded one (gzip ...) is replayed from memory instead, so httpx2 decodes it when
+    the client reads it.
     """
-    coding = response.headers.get("content-encoding")
     if coding and coding.lower() != "identity":
         response.stream = httpx2.ByteStream(raw)
         response.is_stream_consumed = False

@@ -161,7 +161,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             stream=httpx2.ByteStream(body),
             extensions=extensions,
         )
-        return preload(answer, body)
+        return preload(answer, body, response.headers.get("Content-Encoding"))
 
     def _proxy_for(self, url: str, scheme: str) -> tuple[str | None, aiohttp.BasicAuth | None]:
         if self._proxy is not None:

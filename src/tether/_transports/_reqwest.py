@@ -223,7 +223,8 @@ class ReqwestTransport(_Shared, httpx2.BaseTransport):
                 raise _mapped(error, request) from error
             finally:
                 self._gate.leave()
-            return preload(_response(whole, httpx2.ByteStream(body)), body)
+            coding = whole.get_header("content-encoding")
+            return preload(_response(whole, httpx2.ByteStream(body)), body, coding)
         pending = builder.build_streamed()
         self._gate.enter(request)
         try:
@@ -320,7 +321,8 @@ class AsyncReqwestTransport(_Shared, httpx2.AsyncBaseTransport):
                 raise _mapped(error, request) from error
             finally:
                 self._gate.leave()
-            return preload(_response(whole, httpx2.ByteStream(body)), body)
+            coding = whole.get_header("content-encoding")
+            return preload(_response(whole, httpx2.ByteStream(body)), body, coding)
         pending = builder.build_streamed()
         await self._gate.enter(request)
         try:

@@ -597,7 +597,7 @@ def _in_memory(response: httpx2.Response) -> bool:
 def _replay(response: httpx2.Response, raw: bytes) -> httpx2.Response:
     """``response`` with its raw body, read within the attempt: the same object, left read
     (or, for a coded body, replayed from memory for the client to decode)."""
-    return preload(response, raw)
+    return preload(response, raw, response.headers.get("content-encoding"))
 
 
 def _small(response: httpx2.Response) -> bool:

@@ -144,3 +144,9 @@ def test_a_preloaded_coded_body_is_decoded_when_read() -> None:
     )
     assert not response.is_stream_consumed
     assert response.read() == b"hello"
+
+
+def test_lower_names_are_the_headers_names() -> None:
+    headers = httpx2.Headers([(b"Set-Cookie", b"a=1"), (b"X-RateLimit-Remaining", b"\xff")])
+    assert _httpx2.lower_names(headers) == [b"set-cookie", b"x-ratelimit-remaining"]
+    assert _httpx2._HEADER_TRIPLES, "httpx2.Headers no longer keeps (raw, lower, value) triples"

@@ -22,7 +22,7 @@ import time
 import httpx2
 from httpx2 import USE_CLIENT_DEFAULT
 
-from tether._httpx2 import AuthTypes, UseClientDefault, is_open, transport_for_url
+from tether._httpx2 import AuthTypes, UseClientDefault, is_open, lower_names, transport_for_url
 
 __all__ = ["direct_transport", "finish"]
 
@@ -73,7 +73,9 @@ def finish(
     """Do to a response read in full what httpx2's send path does to each response."""
     response.request = request
     response.elapsed = datetime.timedelta(seconds=time.perf_counter() - since)
-    if "set-cookie" in response.headers:
+    # Scanning the raw names spares computing the headers' text encoding, which a lookup
+    # by name does first and which most calls never need.
+    if b"set-cookie" in lower_names(response.headers):
         client.cookies.extract_cookies(response)
     response.default_encoding = client._default_encoding
     if _httpx2_log.isEnabledFor(_INFO):

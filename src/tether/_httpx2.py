@@ -17,6 +17,8 @@ redirect's headers or an ``auth`` argument. tether needs those to be a drop-in s
 * a response's read body (``_content``, with its byte count): :func:`preload` hands a
   body already read whole, which needs no decoding, to the response as if it had read it
   itself, skipping a pass through the decoders and stream wrappers for every call;
+* the lower-case header names ``httpx2.Headers`` keeps (in ``_list``), so a check for a
+  header on every response (a cookie set? rate-limit fields?) need not decode every name;
 * for the direct send path (``tether._direct``), the client's state (a client sends
   directly only once httpx2 has opened it) and its choice of transport for a URL
   (``_transport_for_url``, which applies ``mounts``).
@@ -66,6 +68,7 @@ __all__ = [
     "URLPattern",
     "UseClientDefault",
     "is_open",
+    "lower_names",
     "preload",
     "transport_for_url",
 ]
@@ -76,6 +79,8 @@ CLIENT_HOOKS = ("_build_auth", "_redirect_headers", "_transport_for_url")
 CLIENT_ATTRIBUTES = ("_transport", "_mounts", "_timeout", "_default_encoding", "_state")
 
 RESPONSE_ATTRIBUTES = ("_content", "_num_bytes_downloaded")
+
+_HEADER_TRIPLES = isinstance(getattr(httpx2.Headers({"A": "b"}), "_list", None), list)
 """The private attributes of httpx2's responses that :func:`preload` sets."""
 """The private attributes of httpx2's clients that tether's clients read or replace."""
 
@@ -114,3 +119,13 @@ def preload(response: httpx2.Response, raw: bytes, coding: str | None) -> httpx2
     response.is_stream_consumed = True
     response.is_closed = True
     return response
+
+
+def lower_names(headers: httpx2.Headers) -> list[bytes]:
+    """The header names of ``headers``, lower-case bytes, without decoding any of them.
+
+    Falls back to the public interface if a release stores headers differently.
+    """
+    if _HEADER_TRIPLES:
+        return [entry[1] for entry in headers._list]
+    return [name.lower() for name, _ in headers.raw]

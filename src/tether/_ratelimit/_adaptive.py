@@ -43,6 +43,7 @@ from tether._headers import (
     parse_ratelimit_policy,
     server_wait,
 )
+from tether._httpx2 import lower_names
 from tether._ratelimit._gcra import GcraLimit
 
 __all__ = ["AdaptiveState", "Adjustment", "Feedback", "carries_feedback", "read_feedback"]
@@ -60,10 +61,6 @@ _MARKERS = frozenset(
     }
 )
 _RAW_MARKERS = frozenset(name.encode() for name in _MARKERS)
-# httpx2.Headers keeps (raw name, lower-case name, value) byte triples. Scanning that list
-# spares decoding every header name of every response; the check falls back to the
-# public mapping interface if a release ever stores headers differently.
-_HEADER_LIST = isinstance(getattr(httpx2.Headers(), "_list", None), list)
 
 
 def carries_feedback(status: int, headers: Mapping[str, str]) -> bool:
@@ -74,12 +71,9 @@ def carries_feedback(status: int, headers: Mapping[str, str]) -> bool:
     """
     if status == 429:
         return True
-    if _HEADER_LIST and type(headers) is httpx2.Headers:
-        # A plain loop: any() over a generator costs about twice as much here.
-        for _, name, _ in headers._list:  # noqa: SIM110
-            if name in _RAW_MARKERS:
-                return True
-        return False
+    if type(headers) is httpx2.Headers:
+        # Raw names: decoding every header name of every response costs more.
+        return not _RAW_MARKERS.isdisjoint(lower_names(headers))
     return not _MARKERS.isdisjoint(map(str.lower, headers))
 
 

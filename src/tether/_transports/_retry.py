@@ -548,7 +548,10 @@ class AsyncRetryTransport(_Shared[httpx2.AsyncBaseTransport], AsyncLayer):
                 outcome = None
                 if isinstance(step, Send):
                     try:
-                        outcome = await self._send(step)
+                        # Without a deadline the attempt needs no cancel scope (nor a frame).
+                        outcome = await (
+                            self._attempt(step) if step.deadline_at is None else self._send(step)
+                        )
                     except Exception as error:
                         outcome = error
                 elif isinstance(step, Release):
@@ -562,8 +565,7 @@ class AsyncRetryTransport(_Shared[httpx2.AsyncBaseTransport], AsyncLayer):
             flow.close()
 
     async def _send(self, step: Send) -> httpx2.Response:
-        if step.deadline_at is None:
-            return await self._attempt(step)
+        assert step.deadline_at is not None
         # The shrunk timeouts bound each network operation; cancellation also bounds a
         # server that keeps the headers (or the body) trickling in. A little later than
         # the timeouts, so they normally fire first and close the connection the usual way.

@@ -29,7 +29,7 @@ release that changes one fails there, by name, rather than somewhere inside a re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
 from httpx2._client import ClientState, UseClientDefault
@@ -80,6 +80,8 @@ CLIENT_ATTRIBUTES = ("_transport", "_mounts", "_timeout", "_default_encoding", "
 
 RESPONSE_ATTRIBUTES = ("_content", "_num_bytes_downloaded")
 
+_R = TypeVar("_R", bound=httpx2.Response)
+
 _HEADER_TRIPLES = isinstance(getattr(httpx2.Headers({"A": "b"}), "_list", None), list)
 """The private attributes of httpx2's responses that :func:`preload` sets."""
 """The private attributes of httpx2's clients that tether's clients read or replace."""
@@ -99,7 +101,7 @@ def transport_for_url(
     return transport
 
 
-def preload(response: httpx2.Response, raw: bytes, coding: str | None) -> httpx2.Response:
+def preload(response: _R, raw: bytes, coding: str | None) -> _R:
     """``response`` holding ``raw``, its whole body as it came off the wire.
 
     ``coding`` is the response's ``Content-Encoding`` (``None`` when it has none), which

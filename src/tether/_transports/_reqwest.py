@@ -10,8 +10,10 @@ are shorter (a call's deadline cut them) gets a whole-request limit that maps to
 
 from __future__ import annotations
 
+import abc
 import ssl
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -83,16 +85,21 @@ def _phase_checked(target: type[httpx2.RequestError], causes: str) -> type[httpx
     return target
 
 
-def _configure(
-    builder: _Builder,
-    *,
-    verify: ssl.SSLContext | str | bool,
-    cert: CertTypes | None,
-    trust_env: bool,
-    proxy: str | httpx2.URL | None,
-    limits: httpx2.Limits,
-    timeout: httpx2.Timeout,
-) -> _Builder:
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """The arguments both transports take, as the pool builder needs them."""
+
+    verify: ssl.SSLContext | str | bool
+    cert: CertTypes | None
+    trust_env: bool
+    proxy: str | httpx2.URL | None
+    limits: httpx2.Limits
+    timeout: httpx2.Timeout
+
+
+def _configure(builder: _Builder, settings: _Settings) -> _Builder:
+    verify, cert, proxy = settings.verify, settings.cert, settings.proxy
+    limits, timeout, trust_env = settings.limits, settings.timeout, settings.trust_env
     if isinstance(verify, ssl.SSLContext):
         raise TypeError(
             "backend='reqwest' cannot use an ssl.SSLContext for verify=: pass True, False "
@@ -130,11 +137,26 @@ def _configure(
     return builder
 
 
-class _Shared:
-    """What the sync and async transports share: settings and the per-request limit."""
+class _Shared(abc.ABC):
+    """What the sync and async transports share: their arguments, the pool they build from
+    them, and the per-request limit."""
 
-    def __init__(self, timeout: httpx2.Timeout) -> None:
+    def __init__(
+        self,
+        *,
+        verify: ssl.SSLContext | str | bool = True,
+        cert: CertTypes | None = None,
+        trust_env: bool = True,
+        proxy: str | httpx2.URL | None = None,
+        limits: httpx2.Limits = DEFAULT_LIMITS,
+        timeout: httpx2.Timeout = DEFAULT_TIMEOUT,
+    ) -> None:
         self._phases = timeout.as_dict()
+        self._open(_Settings(verify, cert, trust_env, proxy, limits, timeout))
+
+    @abc.abstractmethod
+    def _open(self, settings: _Settings) -> None:
+        """Build the pool and the gate (each transport builds its own kind)."""
 
     def _limit_for(self, request: httpx2.Request) -> timedelta | None:
         """A whole-request limit when this request's read timeout is shorter than the
@@ -166,6 +188,12 @@ def _response(rx_response: RxResponse | SyncResponse, stream: Any) -> Response:
     )
 
 
+def _whole(rx_response: RxResponse | SyncResponse, body: bytes) -> Response:
+    """The response to a request whose body was read in the same call, left read."""
+    coding = rx_response.get_header("content-encoding")
+    return preload(_response(rx_response, httpx2.ByteStream(body)), body, coding)
+
+
 class ReqwestTransport(_Shared, httpx2.BaseTransport):
     """A sync httpx2 transport over pyreqwest.
 
@@ -175,28 +203,9 @@ class ReqwestTransport(_Shared, httpx2.BaseTransport):
             client.get("http://127.0.0.1:8000/posts/1")
     """
 
-    def __init__(
-        self,
-        *,
-        verify: ssl.SSLContext | str | bool = True,
-        cert: CertTypes | None = None,
-        trust_env: bool = True,
-        proxy: str | httpx2.URL | None = None,
-        limits: httpx2.Limits = DEFAULT_LIMITS,
-        timeout: httpx2.Timeout = DEFAULT_TIMEOUT,
-    ) -> None:
-        super().__init__(timeout)
-        self._gate = Gate(limits.max_connections)
-        builder = _configure(
-            SyncClientBuilder(),
-            verify=verify,
-            cert=cert,
-            trust_env=trust_env,
-            proxy=proxy,
-            limits=limits,
-            timeout=timeout,
-        )
-        self._client = builder.build()
+    def _open(self, settings: _Settings) -> None:
+        self._gate = Gate(settings.limits.max_connections)
+        self._client = _configure(SyncClientBuilder(), settings).build()
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         builder: SyncRequestBuilder = self._client.request(
@@ -223,8 +232,7 @@ class ReqwestTransport(_Shared, httpx2.BaseTransport):
                 raise _mapped(error, request) from error
             finally:
                 self._gate.leave()
-            coding = whole.get_header("content-encoding")
-            return preload(_response(whole, httpx2.ByteStream(body)), body, coding)
+            return _whole(whole, body)
         pending = builder.build_streamed()
         self._gate.enter(request)
         try:
@@ -274,28 +282,9 @@ class AsyncReqwestTransport(_Shared, httpx2.AsyncBaseTransport):
             await client.get("http://127.0.0.1:8000/posts/1")
     """
 
-    def __init__(
-        self,
-        *,
-        verify: ssl.SSLContext | str | bool = True,
-        cert: CertTypes | None = None,
-        trust_env: bool = True,
-        proxy: str | httpx2.URL | None = None,
-        limits: httpx2.Limits = DEFAULT_LIMITS,
-        timeout: httpx2.Timeout = DEFAULT_TIMEOUT,
-    ) -> None:
-        super().__init__(timeout)
-        self._gate = AsyncGate(limits.max_connections)
-        builder = _configure(
-            ClientBuilder(),
-            verify=verify,
-            cert=cert,
-            trust_env=trust_env,
-            proxy=proxy,
-            limits=limits,
-            timeout=timeout,
-        )
-        self._client = builder.build()
+    def _open(self, settings: _Settings) -> None:
+        self._gate = AsyncGate(settings.limits.max_connections)
+        self._client = _configure(ClientBuilder(), settings).build()
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         builder: RequestBuilder = self._client.request(request.method, str(request.url)).headers(
@@ -321,8 +310,7 @@ class AsyncReqwestTransport(_Shared, httpx2.AsyncBaseTransport):
                 raise _mapped(error, request) from error
             finally:
                 self._gate.leave()
-            coding = whole.get_header("content-encoding")
-            return preload(_response(whole, httpx2.ByteStream(body)), body, coding)
+            return _whole(whole, body)
         pending = builder.build_streamed()
         await self._gate.enter(request)
         try:

@@ -198,6 +198,14 @@ def test_direct_transport_declines_each_case() -> None:
     assert not direct()
     client.auth = None
     assert direct()
+
+    async def chunks() -> Any:
+        yield b"x"
+
+    mismatched = client.build_request("POST", "http://127.0.0.1/x", content=chunks())
+    assert not direct(request=mismatched)
+    with pytest.raises(RuntimeError, match="async request with a sync Client"):
+        client.send(mismatched)
     client.close()
     assert not direct()
     with pytest.raises(RuntimeError, match="client has been closed"):

@@ -79,7 +79,7 @@ def json_server(data: dict[str, object]) -> Iterator[str | None]:
 
 def _wrk_rate(url: str, path: str, seconds: float) -> float:
     done = subprocess.run(
-        ["wrk", "-t1", "-c16", f"-d{seconds}s", f"{url}{path}"],
+        ["wrk", "-t1", "-c16", f"-d{max(1, round(seconds))}s", f"{url}{path}"],
         capture_output=True, text=True, timeout=seconds + 30, check=True,
     )
     match = re.search(r"Requests/sec:\s*([\d.]+)", done.stdout)

@@ -20,6 +20,7 @@ from tether.sandbox._endpoints import other_routes
 from tether.sandbox._http import error
 from tether.sandbox._metrics import MetricsMiddleware
 from tether.sandbox._resources import RESOURCES
+from tether.sandbox._response_cache import ResponseCacheMiddleware
 from tether.sandbox._routes import resource_routes
 from tether.sandbox._state import SandboxState
 from tether.sandbox._stats import StatsMiddleware
@@ -75,8 +76,8 @@ def _layers(
 ) -> list[Middleware]:
     """The middleware stack, outermost first: one canonical path (``/posts/`` is
     ``/posts``), stats and dashboard accounting, size limits on the query and headers,
-    CORS, who may use the admin routes, rate limiting and fault injection, then the
-    router.
+    CORS, who may use the admin routes, rate limiting and fault injection, the cache of
+    repeated reads, then the router.
     Stats come before everything that answers so they see every answer; CORS preflights
     are answered before the limiter and the faults, as a gateway would, so a browser
     meets the faults on its real requests."""
@@ -95,6 +96,8 @@ def _layers(
         # Inside CORS, so a page on another origin can read why it was refused.
         Middleware(AdminGuard, token=config.admin_token),
         *state.disruption.middleware(),
+        # Innermost: limits and faults act on every request, hits only skip the handler.
+        Middleware(ResponseCacheMiddleware, store=state.store, resources=RESOURCES),
     ]
 
 

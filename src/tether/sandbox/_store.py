@@ -8,6 +8,8 @@ An idempotency key remembers the id it created and is forgotten when that item i
 ids are reused (max + 1, as json-server does), and a replay must never describe an item
 that no longer exists.
 List reads use a per-resource cache of decoded items, dropped by every write to that resource.
+:attr:`Store.version` changes with every change of the items, so caches of answers built
+from them know when they are stale.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class Store:
         self._lock = threading.RLock()
         self._cache: dict[str, tuple[Item, ...]] = {}
         self._dirty = True
+        self._version = 0
         try:
             self._conn = sqlite3.connect(
                 path or ":memory:", check_same_thread=False, isolation_level=None
@@ -77,6 +80,12 @@ class Store:
                 f"cannot use {path!r} as the sandbox database ({exc}); give a writable "
                 "file path, or leave --db out to keep data in memory"
             ) from None
+
+    @property
+    def version(self) -> int:
+        """Changes whenever any item is created, replaced, deleted or reseeded (it is read
+        before an answer is computed, so an answer cached under it is never newer)."""
+        return self._version
 
     @property
     def seed(self) -> int:
@@ -120,6 +129,7 @@ class Store:
             self._conn.execute("ROLLBACK")
             raise
         self._cache.clear()
+        self._version += 1
         self._seed = seed
         self._dirty = False
 
@@ -183,6 +193,7 @@ class Store:
 
     def _changed(self, resource: str) -> None:
         self._cache.pop(resource, None)
+        self._version += 1
         self._dirty = True
 
     def create(self, resource: str, item: Item) -> Item:

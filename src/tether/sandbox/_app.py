@@ -7,7 +7,6 @@ import difflib
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -15,6 +14,7 @@ from starlette.routing import BaseRoute
 from tether.sandbox._admin_guard import AdminGuard
 from tether.sandbox._asgi import RequestSizeMiddleware, TrailingSlashMiddleware
 from tether.sandbox._config import SandboxConfig
+from tether.sandbox._cors import PublicCORSMiddleware
 from tether.sandbox._dashboard import dashboard_routes
 from tether.sandbox._endpoints import other_routes
 from tether.sandbox._http import error
@@ -86,13 +86,7 @@ def _layers(
         Middleware(StatsMiddleware, stats=state.stats, routes=routes),
         Middleware(MetricsMiddleware, metrics=state.metrics),
         Middleware(RequestSizeMiddleware),
-        Middleware(
-            CORSMiddleware,
-            allow_origins=["*"],
-            allow_methods=["*"],
-            allow_headers=["*"],
-            expose_headers=list(EXPOSED_HEADERS),
-        ),
+        Middleware(PublicCORSMiddleware, expose_headers=EXPOSED_HEADERS),
         # Inside CORS, so a page on another origin can read why it was refused.
         Middleware(AdminGuard, token=config.admin_token),
         *state.disruption.middleware(),

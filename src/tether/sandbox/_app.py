@@ -91,7 +91,8 @@ def _layers(
         Middleware(AdminGuard, token=config.admin_token),
         *state.disruption.middleware(),
         # Innermost: limits and faults act on every request, hits only skip the handler.
-        Middleware(ResponseCacheMiddleware, store=state.store, resources=RESOURCES),
+        Middleware(ResponseCacheMiddleware, cache=state.responses, store=state.store,
+                   resources=RESOURCES),
     ]
 
 

@@ -137,6 +137,8 @@ class AbortableH11Protocol(AbortableConnection, H11Protocol):
 
 
 def _key(server: object, client: object) -> tuple[_Address | None, _Address | None]:
+    if type(server) is tuple and type(client) is tuple:  # what uvicorn sends, per request
+        return (server, client)
     return (
         tuple(server) if isinstance(server, tuple | list) else None,
         tuple(client) if isinstance(client, tuple | list) else None,

@@ -11,7 +11,7 @@ from urllib.parse import quote_plus, unquote_plus
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from tether.sandbox._store import dumps
+from tether.sandbox._json import dumps
 
 __all__ = [
     "MAX_BODY",
@@ -39,8 +39,8 @@ NO_BODY_STATUSES = frozenset({204, 304})
 def json_response(
     content: Any, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> Response:
-    """A JSON response; ``content`` that is already a ``str`` is sent as is."""
-    body = content if isinstance(content, str) else dumps(content)
+    """A JSON response; ``content`` that is already ``str`` or ``bytes`` is sent as is."""
+    body = content if isinstance(content, str | bytes) else dumps(content)
     return Response(body, status, dict(headers or {}), media_type="application/json")
 
 

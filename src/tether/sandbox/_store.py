@@ -23,16 +23,12 @@ from typing import Any
 
 from tether._errors import TetherError
 from tether.sandbox._data import generate
+from tether.sandbox._json import dumps
 from tether.sandbox._resources import MAX_ID, RESOURCES
 
-__all__ = ["Item", "Store", "StoreError", "dumps"]
+__all__ = ["Item", "Store", "StoreError"]
 
 Item = dict[str, Any]
-
-
-def dumps(value: Any) -> str:
-    """Compact JSON as the sandbox sends it."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 @functools.lru_cache(maxsize=4)
@@ -43,6 +39,14 @@ def _seed_rows(seed: int) -> dict[str, tuple[tuple[int, str], ...]]:
         name: tuple((item["id"], dumps(item)) for item in items)
         for name, items in generate(seed).items()
     }
+
+
+def _field(key: str) -> str:
+    """The SQL expression of an item's top-level field ``key``; the same text in the index
+    and in queries, or SQLite would not use the index."""
+    if not key.isidentifier():
+        raise ValueError(f"not a field name: {key!r}")
+    return f"json_extract(data, '$.{key}')"
 
 
 class StoreError(TetherError, RuntimeError):
@@ -102,6 +106,13 @@ class Store:
         statements += [
             f"CREATE TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY, data TEXT NOT NULL)"
             for name in RESOURCES
+        ]
+        # Every foreign key is filtered on (GET /comments?postId=7, /posts/7/comments) and
+        # followed by cascading deletes; both ask SQLite for exactly this expression.
+        statements += [
+            f"CREATE INDEX IF NOT EXISTS {name}_{spec.parent[0]} ON {name} "
+            f"({_field(spec.parent[0])})"
+            for name, spec in RESOURCES.items() if spec.parent is not None
         ]
         self._conn.execute("BEGIN")
         for statement in statements:
@@ -184,6 +195,19 @@ class Store:
                 self._cache[resource] = cached
             return cached
 
+    def having(self, resource: str, key: str, values: Sequence[int]) -> tuple[Item, ...]:
+        """The items of ``resource`` whose foreign key ``key`` (``"postId"``) is one of
+        ``values``, in id order, found through the key's index; each a fresh copy."""
+        if not values:
+            return ()
+        marks = ",".join("?" * len(values))
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT data FROM {resource} WHERE {_field(key)} IN ({marks}) ORDER BY id",
+                tuple(values),
+            ).fetchall()
+        return tuple(json.loads(row[0]) for row in rows)
+
     def count(self, resource: str) -> int:
         """Number of items in ``resource``."""
         with self._lock:
@@ -255,7 +279,7 @@ class Store:
             found = [
                 int(row[0])
                 for row in self._conn.execute(
-                    f"SELECT id FROM {child.name} WHERE json_extract(data, '$.{key}') IN ({marks})",
+                    f"SELECT id FROM {child.name} WHERE {_field(key)} IN ({marks})",
                     ids,
                 )
             ]

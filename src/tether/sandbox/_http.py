@@ -144,16 +144,23 @@ async def read_json(request: Request) -> tuple[dict[str, Any], bytes]:
 def url_builder(request: Request) -> Callable[[Mapping[str, str | None]], str]:
     """A function giving the absolute URL of ``request`` with some parameters set
     (``None``: removed), the other parameters kept as sent and in their order."""
-    # Prepared once per request (a page's Link header asks for four URLs), and unchanged
-    # parameters are copied as the client encoded them instead of re-encoded.
-    base = str(request.url.replace(query=""))
-    raw = request.scope.get("query_string", b"").decode("latin-1")
-    # The api_key credential is never echoed: Link headers end up in logs and browser
-    # histories, and a client sends its key with every request anyway.
-    pieces = [(unquote_plus(p.partition("=")[0]), p) for p in raw.split("&") if p]
-    pieces = [(key, piece) for key, piece in pieces if key != "api_key"]
+    # Prepared on the first call (most lists need no URL at all) and then reused (a page's
+    # Link header asks for four); unchanged parameters are copied as the client encoded
+    # them instead of re-encoded.
+    prepared: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def prepare() -> tuple[str, list[tuple[str, str]]]:
+        base = str(request.url.replace(query=""))
+        raw = request.scope.get("query_string", b"").decode("latin-1")
+        # The api_key credential is never echoed: Link headers end up in logs and browser
+        # histories, and a client sends its key with every request anyway.
+        pieces = [(unquote_plus(p.partition("=")[0]), p) for p in raw.split("&") if p]
+        return base, [(key, piece) for key, piece in pieces if key != "api_key"]
 
     def url_with(updates: Mapping[str, str | None]) -> str:
+        if not prepared:
+            prepared.append(prepare())
+        base, pieces = prepared[0]
         query: list[str] = []
         done: set[str] = set()
         for key, piece in pieces:

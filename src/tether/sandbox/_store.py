@@ -21,6 +21,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
+
 from tether._errors import TetherError
 from tether.sandbox._data import generate
 from tether.sandbox._json import dumps
@@ -206,7 +208,7 @@ class Store:
                 f"SELECT data FROM {resource} WHERE {_field(key)} IN ({marks}) ORDER BY id",
                 tuple(values),
             ).fetchall()
-        return tuple(json.loads(row[0]) for row in rows)
+        return tuple(orjson.loads(row[0]) for row in rows)
 
     def count(self, resource: str) -> int:
         """Number of items in ``resource``."""

@@ -3,6 +3,7 @@ the h11 fallback behave alike, faults, accounting and HTTP framing included."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import socket
 import time
@@ -14,7 +15,7 @@ import pytest
 from tether.sandbox import SandboxServer, serve_in_thread
 from tether.sandbox._connections import AbortableH11Protocol
 from tether.sandbox._httptools import AbortableHttpToolsProtocol
-from tether.sandbox._server import http_protocol
+from tether.sandbox._server import event_loop, http_protocol
 from tether.sandbox._stats import CLIENT_CLOSED, NO_RESPONSE
 
 PARSERS = ["httptools", "h11"]
@@ -79,6 +80,17 @@ def _read_all(sock: socket.socket) -> bytes:
 def test_auto_picks_httptools_when_installed() -> None:
     assert http_protocol() is AbortableHttpToolsProtocol
     assert http_protocol("h11") is AbortableH11Protocol
+
+
+def test_without_httptools_and_uvloop_h11_and_asyncio_serve(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = importlib.util.find_spec
+    missing = ("httptools", "uvloop")
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name in missing else real(name, *a))
+    assert http_protocol() is AbortableH11Protocol
+    assert event_loop() == "asyncio"
 
 
 def test_an_unknown_parser_is_refused_by_name() -> None:

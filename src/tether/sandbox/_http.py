@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote_plus, unquote_plus
 
+from starlette.datastructures import URL
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
@@ -150,8 +152,12 @@ def url_builder(request: Request) -> Callable[[Mapping[str, str | None]], str]:
     prepared: list[tuple[str, list[tuple[str, str]]]] = []
 
     def prepare() -> tuple[str, list[tuple[str, str]]]:
-        base = str(request.url.replace(query=""))
-        raw = request.scope.get("query_string", b"").decode("latin-1")
+        scope = request.scope
+        host = next((value for name, value in scope["headers"] if name == b"host"), None)
+        server = scope.get("server")
+        base = _base_url(scope.get("scheme", "http"), tuple(server) if server else None,
+                         host, scope["path"])
+        raw = scope.get("query_string", b"").decode("latin-1")
         # The api_key credential is never echoed: Link headers end up in logs and browser
         # histories, and a client sends its key with every request anyway.
         pieces = [(unquote_plus(p.partition("=")[0]), p) for p in raw.split("&") if p]
@@ -176,3 +182,13 @@ def url_builder(request: Request) -> Callable[[Mapping[str, str | None]], str]:
         return f"{base}?{'&'.join(query)}" if query else base
 
     return url_with
+
+
+@functools.lru_cache(maxsize=1024)
+def _base_url(scheme: str, server: tuple[Any, ...] | None, host: bytes | None, path: str) -> str:
+    """``request.url`` without its query, from what starlette builds it of; the same few
+    values come back on every request, and parsing them costs more than the page."""
+    headers = [] if host is None else [(b"host", host)]
+    scope = {"scheme": scheme, "server": server, "path": path, "query_string": b"",
+             "headers": headers}
+    return str(URL(scope=scope).replace(query=""))

@@ -29,6 +29,7 @@ from typing import Any
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from tether._errors import TetherError
+from tether.sandbox._coalescing import CoalescingTransport
 
 __all__ = [
     "AbortableConnection",
@@ -71,6 +72,8 @@ class AbortableConnection(asyncio.Protocol):
         raise NotImplementedError
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        # A response's head and body leave in one write (see _coalescing.py).
+        transport = CoalescingTransport(transport, self.loop)
         super().connection_made(transport)
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):

@@ -94,7 +94,8 @@ def test_without_httptools_and_uvloop_h11_and_asyncio_serve(
 
 
 def test_an_unknown_parser_is_refused_by_name() -> None:
-    with pytest.raises(ValueError, match="http= must be one of auto, httptools, h11, got 'uv'"):
+    expected = r"serve_in_thread\(http=\.\.\.\) must be one of auto, httptools, h11, got 'uv'"
+    with pytest.raises(ValueError, match=expected):
         http_protocol("uv")
 
 

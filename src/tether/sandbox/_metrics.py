@@ -253,31 +253,32 @@ class MetricsMiddleware:
             return
         started = time.perf_counter()
         generation = self.metrics.generation
-        # [final status, recorded yet]; a list cell is cheaper than nonlocal closures.
-        state: list[Any] = [0, False]
+        status = 0
+        recorded = False
+
+        def note() -> None:
+            nonlocal recorded
+            if not recorded:
+                recorded = True
+                self.metrics.record(
+                    request_key(scope), status, time.perf_counter() - started, generation
+                )
 
         async def send_and_note(message: Message) -> None:
-            kind = message["type"]
-            if kind == "http.response.start":
-                state[0] = int(message["status"])
-            elif kind == "http.response.body" and not message.get("more_body"):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
                 # Before the last byte leaves, so a client that asks for the figures right
                 # after its response finds its request there (as in the stats).
-                self._note(scope, state, started, generation)
+                note()
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_note)
         except BaseException:
             # Starlette's error layer outside turns the exception into a 500.
-            state[0] = state[0] or 500
+            status = status or 500
             raise
         finally:
-            self._note(scope, state, started, generation)
-
-    def _note(self, scope: Scope, state: list[Any], started: float, generation: int) -> None:
-        if not state[1]:
-            state[1] = True
-            self.metrics.record(
-                request_key(scope), state[0], time.perf_counter() - started, generation
-            )
+            note()

@@ -72,14 +72,15 @@ def http_protocol(parser: str = "auto") -> type[asyncio.Protocol]:
     whenever it is installed and falls back to h11.
     """
     if parser not in HTTP_PARSERS:
-        raise ValueError(f"http= must be one of {', '.join(HTTP_PARSERS)}, got {parser!r:.60}")
+        raise ValueError(f"serve_in_thread(http=...) must be one of {', '.join(HTTP_PARSERS)}, "
+                         f"got {parser!r:.60}")
     if parser == "h11" or (parser == "auto" and importlib.util.find_spec("httptools") is None):
         return AbortableH11Protocol
     try:
         from tether.sandbox._httptools import AbortableHttpToolsProtocol
     except ImportError as exc:
-        raise ValueError(f"http='httptools' needs the httptools package ({exc}); "
-                         "pip install httptools, or pass http='auto'") from None
+        raise ValueError(f"serve_in_thread(http='httptools') needs the httptools package "
+                         f"({exc}); pip install httptools, or pass http='auto'") from None
     return AbortableHttpToolsProtocol
 
 

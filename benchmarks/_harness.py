@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -23,15 +24,24 @@ TETHER = "from tether.cli import main; main()"
 _URL = re.compile(r"http://127\.0\.0\.1:\d+")
 
 
+def pinned(command: list[str], cpu: int | None) -> list[str]:
+    """``command`` run on CPU ``cpu`` alone (``taskset``; unchanged where taskset is missing
+    or ``cpu`` is ``None``)."""
+    if cpu is None or shutil.which("taskset") is None:
+        return command
+    return ["taskset", "-c", str(cpu), *command]
+
+
 @contextmanager
-def server(code: str, *args: str) -> Iterator[str]:
-    """Run ``python -c code args...`` until the block ends; yield the URL it prints first.
+def server(code: str, *args: str, cpu: int | None = None) -> Iterator[str]:
+    """Run ``python -c code args...`` (on CPU ``cpu`` alone, if given) until the block ends;
+    yield the URL it prints first.
 
     The server picks a free port itself and prints its URL once it accepts connections,
     so there is neither a port race nor a readiness poll.
     """
     process = subprocess.Popen(
-        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True,
+        pinned([sys.executable, "-c", code, *args], cpu), stdout=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
@@ -49,9 +59,10 @@ def server(code: str, *args: str) -> Iterator[str]:
             process.wait()
 
 
-def tether_serve(*flags: str) -> AbstractContextManager[str]:
-    """``tether serve --port 0 flags...`` in its own process; yields its URL."""
-    return server(TETHER, "serve", "--port", "0", *flags)
+def tether_serve(*flags: str, cpu: int | None = None) -> AbstractContextManager[str]:
+    """``tether serve --port 0 flags...`` in its own process (on CPU ``cpu`` alone, if
+    given); yields its URL."""
+    return server(TETHER, "serve", "--port", "0", *flags, cpu=cpu)
 
 
 async def _worker(host: str, port: int, request: bytes, count: int) -> None:

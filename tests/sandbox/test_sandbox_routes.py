@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx2
 import pytest
+from starlette.routing import Match, Route
 
-from tether.sandbox import COUNTS, SandboxServer
+from tether.sandbox import COUNTS, SandboxServer, create_app
 
 FIELDS = {
     "posts": ["userId", "id", "title", "body"],
@@ -218,3 +220,16 @@ def test_data_is_the_same_for_the_same_seed(sandbox: SandboxServer,
     sandbox.reset()
     assert client.get("/comments/17").json() == first
     assert other != first
+
+
+def test_no_two_routes_match_the_same_path() -> None:
+    # create_app orders the routes for speed (resources first), which is only safe while
+    # no path could be served by two of them.
+    routes = [route for route in create_app().router.routes if isinstance(route, Route)]
+    for route in routes:
+        for sample in ("1", "x"):
+            path = re.sub(r"\{[^}]+\}", sample, route.path)
+            scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
+            matching = [other.path for other in routes
+                        if other.matches(scope)[0] is not Match.NONE]
+            assert matching == [route.path], path

@@ -7,7 +7,6 @@ import difflib
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -15,11 +14,13 @@ from starlette.routing import BaseRoute
 from tether.sandbox._admin_guard import AdminGuard
 from tether.sandbox._asgi import RequestSizeMiddleware, TrailingSlashMiddleware
 from tether.sandbox._config import SandboxConfig
+from tether.sandbox._cors import PublicCORSMiddleware
 from tether.sandbox._dashboard import dashboard_routes
 from tether.sandbox._endpoints import other_routes
 from tether.sandbox._http import error
 from tether.sandbox._metrics import MetricsMiddleware
 from tether.sandbox._resources import RESOURCES
+from tether.sandbox._response_cache import ResponseCacheMiddleware
 from tether.sandbox._routes import resource_routes
 from tether.sandbox._state import SandboxState
 from tether.sandbox._stats import StatsMiddleware
@@ -75,8 +76,8 @@ def _layers(
 ) -> list[Middleware]:
     """The middleware stack, outermost first: one canonical path (``/posts/`` is
     ``/posts``), stats and dashboard accounting, size limits on the query and headers,
-    CORS, who may use the admin routes, rate limiting and fault injection, then the
-    router.
+    CORS, who may use the admin routes, rate limiting and fault injection, the cache of
+    repeated reads, then the router.
     Stats come before everything that answers so they see every answer; CORS preflights
     are answered before the limiter and the faults, as a gateway would, so a browser
     meets the faults on its real requests."""
@@ -85,16 +86,13 @@ def _layers(
         Middleware(StatsMiddleware, stats=state.stats, routes=routes),
         Middleware(MetricsMiddleware, metrics=state.metrics),
         Middleware(RequestSizeMiddleware),
-        Middleware(
-            CORSMiddleware,
-            allow_origins=["*"],
-            allow_methods=["*"],
-            allow_headers=["*"],
-            expose_headers=list(EXPOSED_HEADERS),
-        ),
+        Middleware(PublicCORSMiddleware, expose_headers=EXPOSED_HEADERS),
         # Inside CORS, so a page on another origin can read why it was refused.
         Middleware(AdminGuard, token=config.admin_token),
         *state.disruption.middleware(),
+        # Innermost: limits and faults act on every request, hits only skip the handler.
+        Middleware(ResponseCacheMiddleware, cache=state.responses, store=state.store,
+                   resources=RESOURCES),
     ]
 
 
@@ -109,12 +107,13 @@ def create_app(
     """
     config = config or SandboxConfig()
     state = state or SandboxState(config)
-    # The admin routes come first: "/{resource}/{id}" would match them too.
+    # No two routes match the same path, so their order only decides how soon the router
+    # finds one: the resources, which take nearly all the traffic, come first.
     routes: list[BaseRoute] = [
+        *resource_routes(state),
         *state.disruption.routes(),
         *dashboard_routes(state),
         *other_routes(state),
-        *resource_routes(state),
     ]
     app = Starlette(
         routes=routes,

@@ -3,16 +3,18 @@
 ASGI gives an application no way to close its connection without answering: under uvicorn
 an app that returns (or raises) before starting a response gets a 500 sent on its behalf.
 The ``reset`` and ``truncate`` faults need exactly that dropped connection, so the sandbox
-runs uvicorn with :class:`AbortableH11Protocol`, which records every open connection under
-the ``(server, client)`` address pair that ASGI puts in ``scope["server"]`` and
-``scope["client"]``. :func:`drop_connection` finds the connection of a request by those
-two tuples and closes it, either abruptly with a TCP reset or after flushing what was
-already written.
+runs uvicorn with an abortable protocol (:class:`AbortableConnection` on top of uvicorn's
+httptools protocol, see ``_httptools.py``, or :class:`AbortableH11Protocol` where httptools
+is missing), which records every open connection under the ``(server, client)`` address
+pair that ASGI puts in ``scope["server"]`` and ``scope["client"]``. :func:`drop_connection`
+finds the connection of a request by those two tuples and closes it, either abruptly with
+a TCP reset or after flushing what was already written.
 
 :func:`on_disconnect` uses the same registry to hear when a client goes away while its
 request is still running (it gave up waiting), which the request accounting counts then.
 
-Pass the class to uvicorn as ``uvicorn.Config(app, http=AbortableH11Protocol)``.
+``serve_in_thread`` picks the protocol; to run the app under your own uvicorn, pass
+``uvicorn.Config(app, http=AbortableH11Protocol)``.
 """
 
 from __future__ import annotations
@@ -21,17 +23,24 @@ import asyncio
 import socket
 import struct
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from tether._errors import TetherError
+from tether.sandbox._coalescing import CoalescingTransport
 
-__all__ = ["AbortableH11Protocol", "ConnectionDropError", "drop_connection", "on_disconnect"]
+__all__ = [
+    "AbortableConnection",
+    "AbortableH11Protocol",
+    "ConnectionDropError",
+    "drop_connection",
+    "on_disconnect",
+]
 
 _Address = tuple[Any, ...]
-_open: dict[tuple[_Address | None, _Address | None], AbortableH11Protocol] = {}
+_open: dict[tuple[_Address | None, _Address | None], AbortableConnection] = {}
 _open_lock = threading.Lock()
 
 # A dropped connection is normally gone within a loop iteration; the bound only matters
@@ -40,16 +49,31 @@ _CLOSE_WAIT = 5.0
 
 
 class ConnectionDropError(TetherError, RuntimeError):
-    """The request did not arrive over :class:`AbortableH11Protocol`, so it cannot be dropped."""
+    """The request did not arrive over an abortable protocol, so it cannot be dropped."""
 
 
-class AbortableH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, with each open connection findable by its address pair."""
+class AbortableConnection(asyncio.Protocol):
+    """Mixed into a uvicorn HTTP protocol: each open connection findable by its address
+    pair, droppable, and watchable for the client going away.
 
+    The protocol it is mixed into provides ``transport``, ``server``, ``client`` and
+    ``loop``; it says which request cycles are under way in :meth:`_cycles`.
+    """
+
+    transport: asyncio.Transport
+    server: Any
+    client: Any
+    loop: asyncio.AbstractEventLoop
     _closed_event: asyncio.Event | None = None
     _watchers: list[Callable[[], None]] | None = None
 
+    def _cycles(self) -> Iterable[Any]:
+        """The request/response cycles of this connection not yet answered in full."""
+        raise NotImplementedError
+
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        # A response's head and body leave in one write (see _coalescing.py).
+        transport = CoalescingTransport(transport, self.loop)
         super().connection_made(transport)
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
@@ -94,14 +118,30 @@ class AbortableH11Protocol(H11Protocol):
         if sock is not None:
             # Linger on with a zero timeout turns close() into an RST instead of a FIN.
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        if self.cycle is not None:
-            # Tells uvicorn the peer is gone: it must not send a 500 for the missing response.
-            self.cycle.disconnected = True
+        # Tells uvicorn the peer is gone: it must not send a 500 for the missing response.
+        # Every cycle, not just the newest: a pipelined request parsed after this one is
+        # the protocol's current cycle while this one still runs.
+        for cycle in self._cycles():
+            cycle.disconnected = True
         # Callbacks run only when the request's task next yields, which is after it ends.
         self.loop.call_soon(transport.abort)
 
 
+class AbortableH11Protocol(AbortableConnection, H11Protocol):
+    """uvicorn's h11 protocol, with each open connection findable by its address pair.
+
+    The pure-Python fallback of the sandbox's server, used where httptools is not
+    installed; pass it as ``uvicorn.Config(app, http=AbortableH11Protocol)``.
+    """
+
+    def _cycles(self) -> Iterable[Any]:
+        # h11 reads the next request only once the current one is answered.
+        return [] if self.cycle is None else [self.cycle]
+
+
 def _key(server: object, client: object) -> tuple[_Address | None, _Address | None]:
+    if type(server) is tuple and type(client) is tuple:  # what uvicorn sends, per request
+        return (server, client)
     return (
         tuple(server) if isinstance(server, tuple | list) else None,
         tuple(client) if isinstance(client, tuple | list) else None,
@@ -111,7 +151,7 @@ def _key(server: object, client: object) -> tuple[_Address | None, _Address | No
 def on_disconnect(scope: Mapping[str, Any], callback: Callable[[], None]) -> Callable[[], None]:
     """Call ``callback`` (on the server's loop) when the connection carrying the request of
     ``scope`` is lost, until the returned function is called; a request that did not arrive
-    over :class:`AbortableH11Protocol` is never watched."""
+    over an :class:`AbortableConnection` is never watched."""
     with _open_lock:
         protocol = _open.get(_key(scope.get("server"), scope.get("client")))
     watchers = None if protocol is None else protocol._watchers
@@ -133,14 +173,14 @@ def _nothing() -> None:
 async def drop_connection(scope: Mapping[str, Any], *, reset: bool) -> None:
     """Drop the connection that carried the request of ``scope``.
 
-    Raises :class:`ConnectionDropError` when the server is not running
-    :class:`AbortableH11Protocol` (for example under a test client without sockets).
+    Raises :class:`ConnectionDropError` when the server is not running an
+    :class:`AbortableConnection` protocol (for example under a test client without sockets).
     """
     with _open_lock:
         protocol = _open.get(_key(scope.get("server"), scope.get("client")))
     if protocol is None:
         raise ConnectionDropError(
-            "cannot drop this connection: serve the app with "
-            "uvicorn.Config(app, http=tether.sandbox.AbortableH11Protocol)"
+            "cannot drop this connection: serve the app with tether.sandbox.serve_in_thread, "
+            "or with uvicorn.Config(app, http=tether.sandbox.AbortableH11Protocol)"
         )
     await protocol.drop(reset=reset)

@@ -22,10 +22,10 @@ from starlette.routing import Route
 
 from tether.sandbox._admin_guard import UI_PATH
 from tether.sandbox._http import error, json_response
+from tether.sandbox._json import dumps
 from tether.sandbox._openapi import openapi_document
 from tether.sandbox._resources import RESOURCES
 from tether.sandbox._state import SandboxState
-from tether.sandbox._store import dumps
 
 __all__ = [
     "EVENTS_PATH",

@@ -22,11 +22,11 @@ from tether.sandbox._http import (
     parse_json,
     read_body,
 )
+from tether.sandbox._json import dumps
 from tether.sandbox._openapi import openapi_document
 from tether.sandbox._query import integer_text
 from tether.sandbox._resources import RESOURCES
 from tether.sandbox._state import SandboxState
-from tether.sandbox._store import dumps
 
 __all__ = ["other_routes"]
 

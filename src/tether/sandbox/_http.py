@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote_plus, unquote_plus
 
+from starlette.datastructures import URL
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from tether.sandbox._store import dumps
+from tether.sandbox._json import dumps
 
 __all__ = [
     "MAX_BODY",
@@ -39,8 +41,8 @@ NO_BODY_STATUSES = frozenset({204, 304})
 def json_response(
     content: Any, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> Response:
-    """A JSON response; ``content`` that is already a ``str`` is sent as is."""
-    body = content if isinstance(content, str) else dumps(content)
+    """A JSON response; ``content`` that is already ``str`` or ``bytes`` is sent as is."""
+    body = content if isinstance(content, str | bytes) else dumps(content)
     return Response(body, status, dict(headers or {}), media_type="application/json")
 
 
@@ -144,16 +146,27 @@ async def read_json(request: Request) -> tuple[dict[str, Any], bytes]:
 def url_builder(request: Request) -> Callable[[Mapping[str, str | None]], str]:
     """A function giving the absolute URL of ``request`` with some parameters set
     (``None``: removed), the other parameters kept as sent and in their order."""
-    # Prepared once per request (a page's Link header asks for four URLs), and unchanged
-    # parameters are copied as the client encoded them instead of re-encoded.
-    base = str(request.url.replace(query=""))
-    raw = request.scope.get("query_string", b"").decode("latin-1")
-    # The api_key credential is never echoed: Link headers end up in logs and browser
-    # histories, and a client sends its key with every request anyway.
-    pieces = [(unquote_plus(p.partition("=")[0]), p) for p in raw.split("&") if p]
-    pieces = [(key, piece) for key, piece in pieces if key != "api_key"]
+    # Prepared on the first call (most lists need no URL at all) and then reused (a page's
+    # Link header asks for four); unchanged parameters are copied as the client encoded
+    # them instead of re-encoded.
+    prepared: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def prepare() -> tuple[str, list[tuple[str, str]]]:
+        scope = request.scope
+        host = next((value for name, value in scope["headers"] if name == b"host"), None)
+        server = scope.get("server")
+        base = _base_url(scope.get("scheme", "http"), tuple(server) if server else None,
+                         host, scope["path"])
+        raw = scope.get("query_string", b"").decode("latin-1")
+        # The api_key credential is never echoed: Link headers end up in logs and browser
+        # histories, and a client sends its key with every request anyway.
+        pieces = [(unquote_plus(p.partition("=")[0]), p) for p in raw.split("&") if p]
+        return base, [(key, piece) for key, piece in pieces if key != "api_key"]
 
     def url_with(updates: Mapping[str, str | None]) -> str:
+        if not prepared:
+            prepared.append(prepare())
+        base, pieces = prepared[0]
         query: list[str] = []
         done: set[str] = set()
         for key, piece in pieces:
@@ -169,3 +182,13 @@ def url_builder(request: Request) -> Callable[[Mapping[str, str | None]], str]:
         return f"{base}?{'&'.join(query)}" if query else base
 
     return url_with
+
+
+@functools.lru_cache(maxsize=1024)
+def _base_url(scheme: str, server: tuple[Any, ...] | None, host: bytes | None, path: str) -> str:
+    """``request.url`` without its query, from what starlette builds it of; the same few
+    values come back on every request, and parsing them costs more than the page."""
+    headers = [] if host is None else [(b"host", host)]
+    scope = {"scheme": scheme, "server": server, "path": path, "query_string": b"",
+             "headers": headers}
+    return str(URL(scope=scope).replace(query=""))

@@ -19,11 +19,17 @@ from tether.sandbox._limits import RateLimiter, client_key, rate_limit_headers
 __all__ = ["RateLimitMiddleware", "request_key"]
 
 
+_KEY_HEADERS = frozenset({b"x-api-key", b"authorization"})
+
+
 def request_key(scope: Scope) -> str:
     """Whose quota the request of ``scope`` spends (:func:`client_key`)."""
+    # Only the headers client_key reads are decoded: this runs for every request, twice.
+    # ASGI servers send header names in lower case.
     headers = {
-        name.decode("latin-1").lower(): value.decode("latin-1")
-        for name, value in scope.get("headers", [])
+        name.decode("latin-1"): value.decode("latin-1")
+        for name, value in scope.get("headers", ())
+        if name in _KEY_HEADERS
     }
     client = scope.get("client")
     query = scope.get("query_string", b"")

@@ -51,6 +51,7 @@ RECENT_LATENCIES = 10_000
 MAX_CLIENTS = 200
 OTHER_CLIENTS = "(other keys)"
 _SERIES_CLIENTS = 8
+_SHOWN_MEMO = 4096
 
 
 def status_class(status: int) -> str:
@@ -132,6 +133,7 @@ class Metrics:
         self._seconds: dict[int, _Second] = {}
         self._recent: deque[float] = deque(maxlen=RECENT_LATENCIES)
         self._clients: dict[str, list[int]] = {}
+        self._shown: dict[str, str] = {}
         self._generation = 0
 
     @property
@@ -147,7 +149,11 @@ class Metrics:
         A request that started before the last clear (``generation``) is dropped, as the
         stats do, so a request running across a reset never lands in the new figures.
         """
-        shown = display_key(key)
+        shown = self._shown.get(key)
+        if shown is None:
+            if len(self._shown) >= _SHOWN_MEMO:
+                self._shown.clear()
+            shown = self._shown[key] = display_key(key)
         kind = status_class(status)
         refused = 1 if status == 429 else 0
         now = int(self._clock())
@@ -164,7 +170,8 @@ class Metrics:
             if len(second.latencies) < SAMPLES_PER_SECOND:
                 second.latencies.append(latency)
             else:
-                slot = self._random.randrange(second.seen)
+                # Reservoir sampling; random() is several times cheaper than randrange().
+                slot = int(self._random.random() * second.seen)
                 if slot < SAMPLES_PER_SECOND:
                     second.latencies[slot] = latency
             self._recent.append(latency)

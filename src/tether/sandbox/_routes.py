@@ -14,12 +14,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tether.sandbox._http import BodyError, error, json_response, read_json, url_builder
+from tether.sandbox._json import dumps, dumps_items
 from tether.sandbox._paging import paginate
 from tether.sandbox._query import QueryError, apply_query, integer_text, parse_query
 from tether.sandbox._relations import attach, parse_relations
 from tether.sandbox._resources import MAX_ID, RESOURCES, Resource, field_paths
 from tether.sandbox._state import SandboxState
-from tether.sandbox._store import dumps
 
 __all__ = ["resource_routes"]
 
@@ -95,8 +95,26 @@ class _Handlers:
                              field=key)
         return None
 
-    def _list(self, request: Request, items: Sequence[Item]) -> Response:
+    def _candidates(self, pairs: Sequence[tuple[str, str]]) -> Sequence[Item]:
+        """The items a list request can select from: all of them, or, for a filter on the
+        foreign key (``?postId=7``), those its index finds. The query still runs on them
+        in full, so this only ever skips items that cannot match."""
+        if self.resource.parent is not None:
+            key = self.resource.parent[0]
+            values = [value for name, value in pairs if name == key]
+            # Only canonical integers ("7", not "07" or "7.0"): the filter compares the
+            # text of the stored number, so those match exactly the integer's items.
+            ids = [int(value) for value in values
+                   if value.isascii() and value.isdigit() and str(int(value)) == value]
+            if values and len(ids) == len(values):
+                return self.state.store.having(self.resource.name, key, ids)
+        return self.state.store.all(self.resource.name)
+
+    def _list(self, request: Request, items: Sequence[Item] | None = None) -> Response:
+        """The list ``request`` asks for, from ``items`` (default: :meth:`_candidates`)."""
         pairs = request.query_params.multi_items()
+        if items is None:
+            items = self._candidates(pairs)
         grouped: dict[str, list[str]] = {}
         for key, value in pairs:
             grouped.setdefault(key, []).append(value)
@@ -108,7 +126,7 @@ class _Handlers:
             page = paginate(selected, grouped, url_builder(request))
         except QueryError as exc:
             return error(400, exc.message, field=exc.param)
-        return json_response(page.body, headers=page.headers)
+        return json_response(dumps_items(page.body), headers=page.headers)
 
     def _location(self, request: Request, item_id: int) -> str:
         return f"{str(request.base_url).rstrip('/')}/{self.resource.name}/{item_id}"
@@ -116,7 +134,7 @@ class _Handlers:
     # -- endpoints -------------------------------------------------------------------------
 
     async def list(self, request: Request) -> Response:
-        return self._list(request, self.state.store.all(self.resource.name))
+        return self._list(request)
 
     async def get(self, request: Request) -> Response:
         raw_id = request.path_params["id"]
@@ -133,8 +151,8 @@ class _Handlers:
         except QueryError as exc:
             return error(400, exc.message, field=exc.param)
         item = json.loads(raw)
-        return json_response(attach([item], self.resource, embeds, expands,
-                                    self.state.store.all)[0])
+        return json_response(dumps_items(attach([item], self.resource, embeds, expands,
+                                                self.state.store.all)[0]))
 
     async def create(self, request: Request) -> Response:
         return await self._create(request)
@@ -243,8 +261,8 @@ class _Handlers:
             if request.method == "POST":
                 # json-server (and so JSONPlaceholder) creates the child under its parent.
                 return await child_handlers._create(request, (key, item_id))
-            items = [i for i in self.state.store.all(child.name) if i.get(key) == item_id]
-            return child_handlers._list(request, items)
+            return child_handlers._list(request,
+                                        self.state.store.having(child.name, key, [item_id]))
 
         endpoint.__name__ = f"{parent_name}_{child.name}"
         return endpoint

@@ -10,6 +10,7 @@ from tether.sandbox._auth import TokenBook
 from tether.sandbox._config import SandboxConfig
 from tether.sandbox._disruption import Disruption
 from tether.sandbox._metrics import Metrics
+from tether.sandbox._response_cache import ResponseCache
 from tether.sandbox._stats import Stats
 from tether.sandbox._store import Store
 
@@ -39,6 +40,8 @@ class SandboxState:
         """Fault rules and rate limits in force, with their counters."""
         self.metrics = Metrics()
         """Per-second series, latencies and client keys, for the dashboard."""
+        self.responses = ResponseCache()
+        """Answers to repeated reads, valid while the store's data version is unchanged."""
         self.closing = threading.Event()
         """Set when the server stops, so long-lived streams (the dashboard's) end first."""
 

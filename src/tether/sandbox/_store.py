@@ -8,6 +8,8 @@ An idempotency key remembers the id it created and is forgotten when that item i
 ids are reused (max + 1, as json-server does), and a replay must never describe an item
 that no longer exists.
 List reads use a per-resource cache of decoded items, dropped by every write to that resource.
+:attr:`Store.version` changes with every change of the items, so caches of answers built
+from them know when they are stale.
 """
 
 from __future__ import annotations
@@ -19,18 +21,16 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
+
 from tether._errors import TetherError
 from tether.sandbox._data import generate
+from tether.sandbox._json import dumps
 from tether.sandbox._resources import MAX_ID, RESOURCES
 
-__all__ = ["Item", "Store", "StoreError", "dumps"]
+__all__ = ["Item", "Store", "StoreError"]
 
 Item = dict[str, Any]
-
-
-def dumps(value: Any) -> str:
-    """Compact JSON as the sandbox sends it."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 @functools.lru_cache(maxsize=4)
@@ -41,6 +41,14 @@ def _seed_rows(seed: int) -> dict[str, tuple[tuple[int, str], ...]]:
         name: tuple((item["id"], dumps(item)) for item in items)
         for name, items in generate(seed).items()
     }
+
+
+def _field(key: str) -> str:
+    """The SQL expression of an item's top-level field ``key``; the same text in the index
+    and in queries, or SQLite would not use the index."""
+    if not key.isidentifier():
+        raise ValueError(f"not a field name: {key!r}")
+    return f"json_extract(data, '$.{key}')"
 
 
 class StoreError(TetherError, RuntimeError):
@@ -55,6 +63,7 @@ class Store:
         self._lock = threading.RLock()
         self._cache: dict[str, tuple[Item, ...]] = {}
         self._dirty = True
+        self._version = 0
         try:
             self._conn = sqlite3.connect(
                 path or ":memory:", check_same_thread=False, isolation_level=None
@@ -79,6 +88,12 @@ class Store:
             ) from None
 
     @property
+    def version(self) -> int:
+        """Changes whenever any item is created, replaced, deleted or reseeded (it is read
+        before an answer is computed, so an answer cached under it is never newer)."""
+        return self._version
+
+    @property
     def seed(self) -> int:
         """Seed of the data generated last (the stored data may have changed since)."""
         return self._seed
@@ -93,6 +108,13 @@ class Store:
         statements += [
             f"CREATE TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY, data TEXT NOT NULL)"
             for name in RESOURCES
+        ]
+        # Every foreign key is filtered on (GET /comments?postId=7, /posts/7/comments) and
+        # followed by cascading deletes; both ask SQLite for exactly this expression.
+        statements += [
+            f"CREATE INDEX IF NOT EXISTS {name}_{spec.parent[0]} ON {name} "
+            f"({_field(spec.parent[0])})"
+            for name, spec in RESOURCES.items() if spec.parent is not None
         ]
         self._conn.execute("BEGIN")
         for statement in statements:
@@ -120,6 +142,7 @@ class Store:
             self._conn.execute("ROLLBACK")
             raise
         self._cache.clear()
+        self._version += 1
         self._seed = seed
         self._dirty = False
 
@@ -174,6 +197,19 @@ class Store:
                 self._cache[resource] = cached
             return cached
 
+    def having(self, resource: str, key: str, values: Sequence[int]) -> tuple[Item, ...]:
+        """The items of ``resource`` whose foreign key ``key`` (``"postId"``) is one of
+        ``values``, in id order, found through the key's index; each a fresh copy."""
+        if not values:
+            return ()
+        marks = ",".join("?" * len(values))
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT data FROM {resource} WHERE {_field(key)} IN ({marks}) ORDER BY id",
+                tuple(values),
+            ).fetchall()
+        return tuple(orjson.loads(row[0]) for row in rows)
+
     def count(self, resource: str) -> int:
         """Number of items in ``resource``."""
         with self._lock:
@@ -183,6 +219,7 @@ class Store:
 
     def _changed(self, resource: str) -> None:
         self._cache.pop(resource, None)
+        self._version += 1
         self._dirty = True
 
     def create(self, resource: str, item: Item) -> Item:
@@ -244,7 +281,7 @@ class Store:
             found = [
                 int(row[0])
                 for row in self._conn.execute(
-                    f"SELECT id FROM {child.name} WHERE json_extract(data, '$.{key}') IN ({marks})",
+                    f"SELECT id FROM {child.name} WHERE {_field(key)} IN ({marks})",
                     ids,
                 )
             ]

@@ -19,6 +19,7 @@ request is still running (it gave up waiting), which the request accounting coun
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import socket
 import struct
@@ -52,7 +53,7 @@ class ConnectionDropError(TetherError, RuntimeError):
     """The request did not arrive over an abortable protocol, so it cannot be dropped."""
 
 
-class AbortableConnection(asyncio.Protocol):
+class AbortableConnection(asyncio.Protocol, metaclass=abc.ABCMeta):
     """Mixed into a uvicorn HTTP protocol: each open connection findable by its address
     pair, droppable, and watchable for the client going away.
 
@@ -67,9 +68,9 @@ class AbortableConnection(asyncio.Protocol):
     _closed_event: asyncio.Event | None = None
     _watchers: list[Callable[[], None]] | None = None
 
+    @abc.abstractmethod
     def _cycles(self) -> Iterable[Any]:
         """The request/response cycles of this connection not yet answered in full."""
-        raise NotImplementedError
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         # A response's head and body leave in one write (see _coalescing.py).

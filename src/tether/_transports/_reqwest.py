@@ -34,6 +34,7 @@ from tether._transports._gate import AsyncGate, Gate
 __all__ = ["AsyncReqwestTransport", "ReqwestTransport"]
 
 _Builder = TypeVar("_Builder", ClientBuilder, SyncClientBuilder)
+_RequestBuilder = TypeVar("_RequestBuilder", RequestBuilder, SyncRequestBuilder)
 
 # Most specific first: the first match wins.
 _ERRORS: tuple[tuple[type[Exception], type[httpx2.RequestError]], ...] = (
@@ -158,6 +159,19 @@ class _Shared(abc.ABC):
     def _open(self, settings: _Settings) -> None:
         """Build the pool and the gate (each transport builds its own kind)."""
 
+    def _prepared(self, builder: _RequestBuilder, request: httpx2.Request) -> _RequestBuilder:
+        """``builder`` with the request's headers, its body when held in memory (a streamed
+        one is the caller's: sync and async streams differ) and its own time limit."""
+        builder = builder.headers(request.headers.multi_items())
+        if isinstance(request.stream, httpx2.ByteStream):
+            body = _content(request)
+            if body:
+                builder = builder.body_bytes(body)
+        limit = self._limit_for(request)
+        if limit is not None:
+            builder = builder.timeout(limit)
+        return builder
+
     def _limit_for(self, request: httpx2.Request) -> timedelta | None:
         """A whole-request limit when this request's read timeout is shorter than the
         pool's (a call's own timeout, or one its deadline cut)."""
@@ -208,19 +222,12 @@ class ReqwestTransport(_Shared, httpx2.BaseTransport):
         self._client = _configure(SyncClientBuilder(), settings).build()
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        builder: SyncRequestBuilder = self._client.request(
-            request.method, str(request.url)
-        ).headers(request.headers.multi_items())
+        builder: SyncRequestBuilder = self._prepared(
+            self._client.request(request.method, str(request.url)), request
+        )
         stream = request.stream
-        if isinstance(stream, httpx2.ByteStream):
-            body = _content(request)
-            if body:
-                builder = builder.body_bytes(body)
-        elif isinstance(stream, httpx2.SyncByteStream):
+        if isinstance(stream, httpx2.SyncByteStream) and not isinstance(stream, httpx2.ByteStream):
             builder = builder.body_stream(iter(stream))
-        limit = self._limit_for(request)
-        if limit is not None:
-            builder = builder.timeout(limit)
         if READ_BODY_EXTENSION in request.extensions:
             # The client reads this body whole anyway: reqwest reads it in the same call,
             # which saves a round trip into Rust per chunk and one to close the stream.
@@ -287,19 +294,12 @@ class AsyncReqwestTransport(_Shared, httpx2.AsyncBaseTransport):
         self._client = _configure(ClientBuilder(), settings).build()
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        builder: RequestBuilder = self._client.request(request.method, str(request.url)).headers(
-            request.headers.multi_items()
+        builder: RequestBuilder = self._prepared(
+            self._client.request(request.method, str(request.url)), request
         )
         stream = request.stream
-        if isinstance(stream, httpx2.ByteStream):
-            body = _content(request)
-            if body:
-                builder = builder.body_bytes(body)
-        elif isinstance(stream, httpx2.AsyncByteStream):
+        if isinstance(stream, httpx2.AsyncByteStream) and not isinstance(stream, httpx2.ByteStream):
             builder = builder.body_stream(_chunks(stream))
-        limit = self._limit_for(request)
-        if limit is not None:
-            builder = builder.timeout(limit)
         if READ_BODY_EXTENSION in request.extensions:
             # As in the sync transport: one call reads the whole body.
             await self._gate.enter(request)

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tether
-from tether._json import is_json_content_type
+from tether._json import decode, is_json_content_type
 from tether.sandbox import SandboxServer
 
 Get = Callable[..., Awaitable[tether.Response]]
@@ -125,3 +125,62 @@ def test_a_truncated_string_is_described_once() -> None:
     with pytest.raises(tether.JSONDecodeError) as info:
         tether.parse_json(response)
     assert "Unterminated string starting at char 10" in str(info.value)
+
+
+# --- decode(): json.loads' results and errors, faster --------------------------------------
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()  # beyond 64 bits too: those must stay exact integers
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: st.lists(children, max_size=5)
+    | st.dictionaries(st.text(max_size=8), children, max_size=5),
+    max_leaves=20,
+)
+
+
+@given(_json_values, st.booleans())
+def test_decode_gives_what_json_loads_gives(value: Any, ascii_only: bool) -> None:
+    body = json.dumps(value, ensure_ascii=ascii_only).encode()
+    decoded = decode(body)
+    assert decoded == json.loads(body)
+    assert repr(decoded) == repr(json.loads(body))  # 1 vs 1.0, -0.0 vs 0.0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"123456789012345678901234567890",  # orjson would make this a float
+        b"[-18446744073709551617, 18446744073709551616]",
+        b"NaN",
+        b"[Infinity, -Infinity]",
+        b"[1e400]",
+        "\ufeff{\"a\": 1}".encode("utf-8"),  # a byte-order mark
+        "{\"a\": \"\u00e9\"}".encode("utf-16"),
+        b'"\\ud800"',  # a lone surrogate, which json.loads accepts
+        b'{"a": 1, "a": 2}',
+    ],
+)
+def test_decode_agrees_with_json_loads_where_orjson_differs(body: bytes) -> None:
+    assert repr(decode(body)) == repr(json.loads(body))
+
+
+@pytest.mark.parametrize("body", [b'"\xff"', b"{", b"", b"[1,]", b"01"])
+def test_decode_raises_what_json_loads_raises(body: bytes) -> None:
+    with pytest.raises(ValueError) as expected:
+        json.loads(body)
+    with pytest.raises(type(expected.value)):
+        decode(body)
+
+
+def test_decode_passes_loads_arguments_on() -> None:
+    assert decode(b'{"a": 1.5}', parse_float=str) == {"a": "1.5"}
+
+
+def test_response_json_keeps_a_big_integer_exact() -> None:
+    huge = 2**70 + 1
+    response = tether.Response(200, content=json.dumps({"id": huge, "n": 1.5}).encode())
+    assert response.json() == {"id": huge, "n": 1.5}
+    assert response.json(parse_int=str) == {"id": str(huge), "n": 1.5}

@@ -16,18 +16,40 @@ Example::
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, TypeVar, overload
 
 import httpx2
+import orjson
 from pydantic import BaseModel
 
 from tether._errors import ConfigurationError, TetherError, excerpt
 from tether._redact import redact_url
 from tether._validation import check_model, validate_model
 
-__all__ = ["JSONDecodeError", "is_json_content_type", "parse_json"]
+__all__ = ["JSONDecodeError", "decode", "is_json_content_type", "parse_json"]
 
 M = TypeVar("M", bound=BaseModel)
+
+# orjson reads an integer beyond 64 bits as a float, losing digits: a body with a run of
+# 19 digits anywhere (inside a string too; then the standard library is merely slower)
+# is left to json.loads, which keeps such integers exact.
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
+
+
+def decode(content: bytes, **loads_kwargs: Any) -> Any:
+    """``json.loads(content, **loads_kwargs)``, with the same results and errors, faster.
+
+    orjson is several times faster on the usual UTF-8 body. What it refuses (NaN,
+    Infinity, a byte-order mark, UTF-16, lone surrogates, bad UTF-8) and any call with
+    ``loads_kwargs`` go to the standard library.
+    """
+    if not loads_kwargs and _LONG_NUMBER.search(content) is None:
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(content, **loads_kwargs)
 
 
 class JSONDecodeError(TetherError, json.JSONDecodeError):
@@ -138,7 +160,7 @@ def parse_json(
     if not content.strip():
         raise JSONDecodeError("expected a JSON body, got none", response=response)
     try:
-        return json.loads(content, **loads_kwargs)
+        return decode(content, **loads_kwargs)
     except UnicodeDecodeError:
         raise JSONDecodeError("the body is not valid UTF-8 JSON", response=response) from None
     except json.JSONDecodeError as exc:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json as jsonlib
 from typing import Any, TypeVar, overload
 
 import httpx2
 from pydantic import BaseModel
 
 from tether._errors import error_for_response
-from tether._json import parse_json
+from tether._json import decode, parse_json
 
 __all__ = ["Response", "adopt"]
 
@@ -43,7 +42,7 @@ class Response(httpx2.Response):
         if model is not None:
             return parse_json(self, model=model, **kwargs)
         try:
-            return jsonlib.loads(self.content, **kwargs)
+            return decode(self.content, **kwargs)
         except ValueError:
             # The slow path builds the explanation (and raises it).
             return parse_json(self, **kwargs)

@@ -233,3 +233,96 @@ def test_a_client_opened_by_its_first_call_cannot_be_entered(server: str) -> Non
     with pytest.raises(RuntimeError), contextlib.ExitStack() as stack:
         stack.enter_context(client)
     client.close()
+
+
+# --- bare_request(): the same request as httpx2's build_request ------------------------
+
+def _request_facts(request: httpx2.Request) -> dict[str, Any]:
+    return {
+        "method": request.method,
+        "url": str(request.url),
+        "raw_path": (request.url.raw_scheme, request.url.raw_host, request.url.port,
+                     request.url.raw_path),
+        "headers": request.headers.raw,
+        "encoding": request.headers.encoding,
+        "extensions": request.extensions,
+        "content": request.content,
+        "stream": type(request.stream),
+    }
+
+
+_CLIENTS: dict[str, dict[str, Any]] = {
+    "plain": {},
+    "base url": {"base_url": "http://127.0.0.1:8000/api/v1"},
+    "base url with slash": {"base_url": "http://127.0.0.1:8000/api/"},
+    "headers": {"headers": {"Authorization": "Bearer x", "X-Trace": "t-1"}},
+    "params": {"params": {"page": 2}},
+    "cookies": {"cookies": {"session": "s1"}},
+    "host header": {"headers": {"Host": "example.test"}},
+    "timeout": {"timeout": 3.5},
+}
+_CALLS: list[tuple[str, str, dict[str, Any]]] = [
+    ("GET", "http://127.0.0.1:8000/posts/1", {}),
+    ("get", "http://127.0.0.1:8000/posts?userId=1&x=a%20b", {}),
+    ("GET", "/posts/1", {}),
+    ("GET", "posts/1", {}),
+    ("GET", "", {}),
+    ("DELETE", "http://localhost:8000/posts/1", {}),
+    ("HEAD", "http://127.0.0.1/", {}),
+    ("POST", "http://127.0.0.1:8000/posts", {}),
+    ("PUT", "http://127.0.0.1:8000/posts/1", {}),
+    ("PATCH", "http://127.0.0.1:8000/posts/1", {}),
+    ("QUERY", "http://127.0.0.1:8000/posts", {}),
+    ("GET", "https://127.0.0.1:443/secure", {}),
+    ("GET", "http://[::1]:8000/v6", {}),
+    ("GET", "http://[fe80::1%25eth0]:8000/zone", {}),
+    ("GET", "http://user:pw@127.0.0.1:8000/userinfo", {}),
+    ("GET", "http://bücher.example/ü?q=ä", {}),
+    ("GET", "http://127.0.0.1:8000/posts/1", {"timeout": 1.0}),
+    ("GET", "http://127.0.0.1:8000/posts/1", {"timeout": httpx2.Timeout(2.0, read=9.0)}),
+    ("GET", "http://127.0.0.1:8000/posts/1", {"extensions": {"trace": None}}),
+    ("GET", "http://127.0.0.1:8000/posts/1", {"extensions": {"timeout": {"read": 1.0}}}),
+    ("GET", "http://127.0.0.1:8000/posts/1", {"headers": {"X-Call": "1"}}),
+    ("GET", "http://127.0.0.1:8000/posts/1", {"params": {"a": "1"}}),
+    ("POST", "http://127.0.0.1:8000/posts", {"json": {"title": "t"}}),
+]
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("setup", list(_CLIENTS))
+def test_build_request_builds_what_httpx2_builds(kind: str, setup: str) -> None:
+    factory = tether.Client if kind == "sync" else tether.AsyncClient
+    client = factory(**_CLIENTS[setup])
+    httpx2_build = (
+        httpx2.Client.build_request if kind == "sync" else httpx2.AsyncClient.build_request
+    )
+    for method, url, kwargs in _CALLS:
+        try:
+            theirs = httpx2_build(client, method, url, **kwargs)  # type: ignore[arg-type]
+        except Exception as error:
+            # A URL httpx2 cannot build a request for fails the same way here.
+            with pytest.raises(type(error)):
+                client.build_request(method, url, **kwargs)
+            continue
+        ours = client.build_request(method, url, **kwargs)
+        assert _request_facts(ours) == _request_facts(theirs), (setup, method, url, kwargs)
+
+
+def test_bare_request_declines_what_needs_httpx2() -> None:
+    from tether._direct import bare_request
+
+    default = httpx2.USE_CLIENT_DEFAULT
+    plain = tether.Client()
+    assert bare_request(plain, "GET", "http://127.0.0.1/", default, None) is not None
+    assert bare_request(plain, "GET", "/relative", default, None) is None
+    assert bare_request(plain, "GET", "http://[fe80::1%25eth0]/", default, None) is None
+    for own in ({"params": {"a": 1}}, {"cookies": {"a": "1"}}):
+        assert bare_request(tether.Client(**own), "GET", "http://h/", default, None) is None
+    hosted = tether.Client(headers={"Host": "other"})
+    assert bare_request(hosted, "GET", "http://h/", default, None) is None
+
+
+def test_bare_requests_reach_the_server_as_httpx2s_do(server: str) -> None:
+    with tether.Client(base_url=server, headers={"Authorization": "Bearer t"}) as client:
+        echoed = client.get("/echo").text
+    assert "Bearer t" in echoed

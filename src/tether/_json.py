@@ -16,7 +16,6 @@ Example::
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, TypeVar, overload
 
 import httpx2
@@ -33,8 +32,10 @@ M = TypeVar("M", bound=BaseModel)
 
 # orjson reads an integer beyond 64 bits as a float, losing digits: a body with a run of
 # 19 digits anywhere (inside a string too; then the standard library is merely slower)
-# is left to json.loads, which keeps such integers exact.
-_LONG_NUMBER = re.compile(rb"[0-9]{19}")
+# is left to json.loads, which keeps such integers exact. Mapping digits to "0" and the
+# rest to " " and searching the copy is several times faster than a regular expression.
+_DIGITS_AS_ZEROS = bytes(b"0"[0] if b"0"[0] <= i <= b"9"[0] else b" "[0] for i in range(256))
+_LONG_NUMBER = b"0" * 19
 
 
 def decode(content: bytes, **loads_kwargs: Any) -> Any:
@@ -44,7 +45,7 @@ def decode(content: bytes, **loads_kwargs: Any) -> Any:
     Infinity, a byte-order mark, UTF-16, lone surrogates, bad UTF-8) and any call with
     ``loads_kwargs`` go to the standard library.
     """
-    if not loads_kwargs and _LONG_NUMBER.search(content) is None:
+    if not loads_kwargs and _LONG_NUMBER not in content.translate(_DIGITS_AS_ZEROS):
         try:
             return orjson.loads(content)
         except orjson.JSONDecodeError:

@@ -9,6 +9,11 @@ goes to 127.0.0.1 only. Results go to stdout and ``benchmarks/RESULTS.md``.
 
     python benchmarks/transports.py [--seconds 1.0] [--repeat 3]
                                     [--concurrency 1,16,64,256,1024]
+                                    [--sync-concurrency 1,16,64,256]
+                                    [--page-concurrency 16] [--only httpx2,tether-httpx2]
+
+A second table measures a page of 100 items (about 32 KB of JSON) at ``--page-concurrency``,
+what a paginated bulk pull reads, where decoding the body weighs more than the request.
 
 Each cell is measured ``--repeat`` times, in rounds that visit every client once in turn,
 and its median is kept: a burst of load from elsewhere then moves one sample, not a
@@ -43,22 +48,29 @@ BODY = json.dumps(
      "tags": ["a", "b", "c"], "views": 1234, "score": 0.5, "ok": True}
 ).encode()
 
+# A page of 100 such items (about 32 KB), served at /page: what a paginated bulk pull
+# reads, where decoding the body weighs more than the request around it.
+PAGE = json.dumps(
+    [{**json.loads(BODY), "id": number, "userId": number // 10 + 1} for number in range(1, 101)]
+).encode()
+PAGE_PATH = "page"
+
 # A minimal keep-alive HTTP/1.1 server for machines without nginx: every request gets
 # the same JSON, parsed only as far as the blank line ending its head.
 _OWN_SERVER = r"""
 import asyncio, socket, sys
-body = sys.argv[1].encode()
-answer = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-          + str(len(body)).encode() + b"\r\n\r\n" + body)
+def answer(body):
+    return (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+            + str(len(body)).encode() + b"\r\n\r\n" + body)
+post, page = answer(sys.argv[1].encode()), answer(sys.argv[2].encode())
 class P(asyncio.Protocol):
     def connection_made(self, t):
         self.t = t; self.buf = b""
     def data_received(self, data):
         buf = self.buf + data
-        n = buf.count(b"\r\n\r\n")
-        if n:
-            self.t.write(answer * n)
-            buf = buf[buf.rfind(b"\r\n\r\n") + 4:]
+        while (end := buf.find(b"\r\n\r\n")) >= 0:
+            self.t.write(page if buf.startswith(b"GET /page ") else post)
+            buf = buf[end + 4:]
         self.buf = buf
 async def main():
     sock = socket.socket(); sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -88,6 +100,7 @@ http {{
     server {{
         listen 127.0.0.1:{port} backlog=4096;
         location / {{ default_type application/json; root {dir}; try_files /post.json =404; }}
+        location = /page {{ default_type application/json; root {dir}; try_files /page.json =404; }}
     }}
 }}
 """
@@ -99,7 +112,8 @@ def _cores() -> list[int]:
 
 @contextlib.contextmanager
 def static_server() -> Iterator[tuple[str, str]]:
-    """Yield (url, which server) for a server of BODY in its own process."""
+    """Yield (url, which server) for a server of BODY (and PAGE at /page) in its own
+    process."""
     cores = _cores()
     pin = ["taskset", "-c", str(cores[-1])] if len(cores) > 1 and shutil.which("taskset") else []
     nginx = shutil.which("nginx") or (
@@ -113,13 +127,14 @@ def static_server() -> Iterator[tuple[str, str]]:
                 probe.bind(("127.0.0.1", 0))
                 port = probe.getsockname()[1]
             Path(folder, "post.json").write_bytes(BODY)
+            Path(folder, "page.json").write_bytes(PAGE)
             Path(folder, "nginx.conf").write_text(_NGINX_CONF.format(dir=folder, port=port))
             process = subprocess.Popen([*pin, nginx, "-c", f"{folder}/nginx.conf"])
             url, which = f"http://127.0.0.1:{port}/", "nginx (1 worker)"
             _wait_for(url)
         else:
             process = subprocess.Popen(
-                [*pin, sys.executable, "-c", _OWN_SERVER, BODY.decode()],
+                [*pin, sys.executable, "-c", _OWN_SERVER, BODY.decode(), PAGE.decode()],
                 stdout=subprocess.PIPE, text=True,
             )
             assert process.stdout is not None
@@ -328,7 +343,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1.0, help="per cell (default 1)")
     parser.add_argument("--repeat", type=int, default=3, help="samples per cell (default 3)")
     parser.add_argument("--concurrency", default="1,16,64,256,1024")
-    parser.add_argument("--sync-concurrency", default="1,16,64")
+    parser.add_argument("--sync-concurrency", default="1,16,64,256")
+    parser.add_argument("--page-concurrency", default="16",
+                        help="levels for the 100-item page, sync and async ('' to skip)")
     parser.add_argument("--output", default=str(Path(__file__).with_name("RESULTS.md")))
     parser.add_argument(
         "--only", default="",
@@ -344,29 +361,42 @@ def main() -> None:
     if unknown:
         parser.error(f"--only: unknown client {', '.join(sorted(unknown))}; "
                      f"known: {', '.join(sorted(set(ASYNC) | set(SYNC)))}")
+    page_levels = [int(x) for x in options.page_concurrency.split(",") if x.strip()]
     rows: list[tuple[str, str, int, dict[str, Any]]] = []
+    page_rows: list[tuple[str, str, int, dict[str, Any]]] = []
     with static_server() as (url, which):
         print(f"static server: {which} at {url}", flush=True)
-        for kind, every, conc in (("async", ASYNC, levels), ("sync", SYNC, sync_levels)):
-            names = [name for name in every if not only or name in only]
-            for level in conc if names else ():
-                samples: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
-                for round_number in range(options.repeat):
-                    # Each round visits the clients in another order, so none always
-                    # runs first (or last) after a pause.
-                    shift = round_number % len(names)
-                    for name in names[shift:] + names[:shift]:
-                        samples[name].append(measure(kind, name, url, level, options.seconds))
-                for name in names:
-                    result = _median(samples[name])
-                    rows.append((kind, name, level, result))
-                    shown = (f"{result['rps']:9.0f} req/s {result['us']:7.0f} µs CPU/req"
-                             f" {result.get('note', '')}"
-                             if "rps" in result else result["error"])
-                    print(f"{kind:5} c={level:<5} {name:28} {shown}", flush=True)
-    report = _report(rows, which, options.seconds, options.repeat)
+        for body, target, table, plan in (
+            ("post", url, rows, (("async", ASYNC, levels), ("sync", SYNC, sync_levels))),
+            ("page", url + PAGE_PATH, page_rows,
+             (("async", ASYNC, page_levels), ("sync", SYNC, page_levels))),
+        ):
+            for kind, every, conc in plan:
+                names = [name for name in every if not only or name in only]
+                for level in conc if names else ():
+                    for name, result in _sampled(kind, names, target, level, options):
+                        table.append((kind, name, level, result))
+                        shown = (f"{result['rps']:9.0f} req/s {result['us']:7.0f} µs CPU/req"
+                                 f" {result.get('note', '')}"
+                                 if "rps" in result else result["error"])
+                        print(f"{body:4} {kind:5} c={level:<5} {name:28} {shown}", flush=True)
+    report = _report(rows, page_rows, which, options.seconds, options.repeat)
     print(report)
     Path(options.output).write_text(report)
+
+
+def _sampled(
+    kind: str, names: list[str], url: str, level: int, options: argparse.Namespace
+) -> list[tuple[str, dict[str, Any]]]:
+    """Each client's median over ``options.repeat`` samples taken in interleaved rounds."""
+    samples: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    for round_number in range(options.repeat):
+        # Each round visits the clients in another order, so none always runs first (or
+        # last) after a pause.
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            samples[name].append(measure(kind, name, url, level, options.seconds))
+    return [(name, _median(samples[name])) for name in names]
 
 
 def _median(samples: list[dict[str, Any]]) -> dict[str, Any]:
@@ -386,7 +416,11 @@ def _median(samples: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _report(
-    rows: list[tuple[str, str, int, dict[str, Any]]], which: str, seconds: float, repeat: int
+    rows: list[tuple[str, str, int, dict[str, Any]]],
+    page_rows: list[tuple[str, str, int, dict[str, Any]]],
+    which: str,
+    seconds: float,
+    repeat: int,
 ) -> str:
     table = {(k, n, c): r for k, n, c, r in rows}
     lines = [
@@ -402,6 +436,26 @@ def _report(
         f"{seconds:g} s per cell after a short warm-up, each cell in a fresh process; "
         f"median of {repeat} samples taken in interleaved rounds",
         "",
+        *_table(rows),
+        "",
+        "`+nopolicies`: the same tether client with retry, retry budget and rate",
+        "limiting off, to show what tether's policies cost.",
+        "",
+    ]
+    if page_rows:
+        lines += [
+            f"## A page of 100 items ({len(PAGE):,} bytes of JSON, decoded by the client)",
+            "",
+            *_table(page_rows),
+            "",
+        ]
+    lines += _goals(table)
+    return "\n".join(lines)
+
+
+def _table(rows: list[tuple[str, str, int, dict[str, Any]]]) -> list[str]:
+    table = {(k, n, c): r for k, n, c, r in rows}
+    lines = [
         "| kind | client | c | req/s | CPU µs/req | x raw httpx2 | x raw aiohttp |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
@@ -417,10 +471,7 @@ def _report(
             f"| {kind} | {name} | {level} | {result['rps']:.0f} | {result['us']:.0f} "
             f"| {vs_httpx2} | {vs_aiohttp} |{' ' + result['note'] if 'note' in result else ''}"
         )
-    lines += ["", "`+nopolicies`: the same tether client with retry, retry budget and rate",
-              "limiting off, to show what tether's policies cost.", ""]
-    lines += _goals(table)
-    return "\n".join(lines)
+    return lines
 
 
 def _goals(table: dict[tuple[str, str, int], dict[str, Any]]) -> list[str]:

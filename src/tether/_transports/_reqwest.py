@@ -152,7 +152,7 @@ class _Shared(abc.ABC):
         limits: httpx2.Limits = DEFAULT_LIMITS,
         timeout: httpx2.Timeout = DEFAULT_TIMEOUT,
     ) -> None:
-        self._phases = timeout.as_dict()
+        self._pool_read: float | None = timeout.read
         self._open(_Settings(verify, cert, trust_env, proxy, limits, timeout))
 
     @abc.abstractmethod
@@ -175,11 +175,11 @@ class _Shared(abc.ABC):
     def _limit_for(self, request: httpx2.Request) -> timedelta | None:
         """A whole-request limit when this request's read timeout is shorter than the
         pool's (a call's own timeout, or one its deadline cut)."""
-        phases: dict[str, Any] = request.extensions.get("timeout") or self._phases
-        read = phases.get("read")
-        if phases is self._phases or read is None or phases == self._phases:
+        phases: dict[str, Any] | None = request.extensions.get("timeout")
+        read = None if phases is None else phases.get("read")
+        if read is None:
             return None
-        pool_read = self._phases.get("read")
+        pool_read = self._pool_read
         if pool_read is not None and read >= pool_read:
             return None
         return timedelta(seconds=read)

@@ -284,8 +284,8 @@ def test_no_limit_never_queues() -> None:
 @pytest.mark.parametrize(
     ("limits", "message"),
     [
-        ({"max_connections": 0}, "max_connections=0 leaves no connection"),
-        ({"max_keepalive": -1}, "max_keepalive_connections=-1 must be 0 or more"),
+        ({"max_connections": 0}, r"limits: max_connections=0 leaves no connection"),
+        ({"max_keepalive": -1}, r"limits: max_keepalive_connections=-1 must be 0 or more"),
     ],
 )
 def test_impossible_limits_are_explained(limits: dict[str, int], message: str) -> None:

@@ -89,11 +89,14 @@ class ConnectionBook(Generic[C]):
     ) -> None:
         if max_connections is not None and max_connections < 1:
             raise ValueError(
-                f"max_connections={max_connections} leaves no connection to send on: "
-                "pass 1 or more, or None for no limit"
+                f"limits: max_connections={max_connections} leaves no connection to send "
+                "on: pass httpx2.Limits(max_connections=1 or more, or None for no limit)"
             )
         if max_keepalive is not None and max_keepalive < 0:
-            raise ValueError(f"max_keepalive_connections={max_keepalive} must be 0 or more")
+            raise ValueError(
+                f"limits: max_keepalive_connections={max_keepalive} must be 0 or more "
+                "(or None: as many as max_connections)"
+            )
         self._factory = factory
         self.max_connections = max_connections
         keep = max_keepalive if max_keepalive is not None else max_connections

@@ -3,6 +3,7 @@ they are used, how they share connections under load, time out, cancel and recov
 
 from __future__ import annotations
 
+import asyncio
 import http.server
 import threading
 import time
@@ -177,6 +178,26 @@ async def test_a_request_cancelled_in_flight_frees_its_connection(sandbox: Sandb
             assert scope.cancelled_caught
         book = _book(client)
         assert (book.open, book.in_use) == (0, frozenset())
+        assert (await client.get("/posts/2")).status_code == 200
+
+
+async def test_cancelled_tasks_free_their_slot_and_their_grant(sandbox: SandboxServer) -> None:
+    limits = httpx2.Limits(max_connections=1)
+    timeout = httpx2.Timeout(5.0, pool=1.0)
+    async with tether.AsyncClient(
+        base_url=sandbox.url, limits=limits, timeout=timeout, retry=False
+    ) as client:
+        with sandbox.faults(route="GET /posts/1", kind="latency", delay=1.0):
+            sending = asyncio.ensure_future(client.get("/posts/1"))
+            queued = asyncio.ensure_future(client.get("/posts/1"))
+            await asyncio.sleep(0.2)
+            # The first gives its slot to the second, which is cancelled before it runs.
+            sending.cancel()
+            queued.cancel()
+            outcomes = await asyncio.gather(sending, queued, return_exceptions=True)
+        assert all(isinstance(outcome, asyncio.CancelledError) for outcome in outcomes)
+        book = _book(client)
+        assert (book.open, book.waiting, book.in_use) == (0, 0, frozenset())
         assert (await client.get("/posts/2")).status_code == 200
 
 

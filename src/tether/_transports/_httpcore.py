@@ -1,12 +1,14 @@
 """The default backend: httpcore2's connections under tether's own pool (``_pool.py``).
 
 Each transport converts the httpx2 request to httpcore2's, sends it on a connection the
-pool grants, and answers with an httpx2 response whose stream, once closed, gives the
-connection back. The pool's bookkeeping is pure; the two shells here only wait and close:
-the sync one holds a lock around the bookkeeping (never around I/O) and parks each waiter
-on a lock of its own, the async one waits on an anyio event, so it runs under asyncio and
-trio alike. httpcore2's errors become httpx2's, class for class, as httpx2's own
-transport maps them, so tether's retries still tell a connect error from a read error.
+pool grants, and answers with a tether response whose stream, once closed, gives the
+connection back; a call that reads the body whole anyway gets it read in the same call,
+with the connection given back at once. The pool's bookkeeping is pure; the two shells
+here only wait and close: the sync one holds a lock around the bookkeeping (never around
+I/O) and parks each waiter on a lock of its own, the async one waits on an anyio event, so
+it runs under asyncio and trio alike. httpcore2's errors become httpx2's, class for class,
+as httpx2's own transport maps them, so tether's retries still tell a connect error from a
+read error.
 
 Example::
 
@@ -26,7 +28,9 @@ import anyio
 import httpcore2
 import httpx2
 
-from tether._httpx2 import CertTypes
+from tether._httpx2 import CertTypes, preload
+from tether._response import Response
+from tether._transports._base import READ_BODY_EXTENSION
 from tether._transports._pool import ConnectionBook, Ticket
 
 __all__ = ["AsyncPooledTransport", "PooledTransport"]
@@ -63,6 +67,25 @@ def httpx2_error(error: BaseException, request: httpx2.Request) -> httpx2.Transp
         if mapped is not None:
             return mapped(str(error), request=request)
     return None
+
+
+def _coding(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The ``Content-Encoding`` of raw response headers (``None``: none)."""
+    for name, value in headers:
+        if name.lower() == b"content-encoding":
+            return value.decode("latin-1")
+    return None
+
+
+def _answer(
+    answer: httpcore2.Response, stream: httpx2.SyncByteStream | httpx2.AsyncByteStream
+) -> Response:
+    return Response(
+        status_code=answer.status,
+        headers=answer.headers,
+        stream=stream,
+        extensions=answer.extensions,
+    )
 
 
 def _pool_timeout(request: httpx2.Request) -> float | None:
@@ -158,12 +181,15 @@ class PooledTransport(httpx2.BaseTransport):
                 raise mapped from error
             break
         stream = _PooledStream(self, origin, connection, answer.stream, request)  # type: ignore[arg-type]
-        return httpx2.Response(
-            status_code=answer.status,
-            headers=answer.headers,
-            stream=stream,
-            extensions=answer.extensions,
-        )
+        if READ_BODY_EXTENSION not in request.extensions:
+            return _answer(answer, stream)
+        # The client reads this body whole anyway: read it here, give the connection back
+        # at once, and hand the bytes to the response as if it had read them itself.
+        try:
+            body = b"".join(stream)
+        finally:
+            stream.close()
+        return preload(_answer(answer, httpx2.ByteStream(body)), body, _coding(answer.headers))
 
     def close(self) -> None:
         """Close every connection, idle or in use."""
@@ -309,12 +335,13 @@ class AsyncPooledTransport(httpx2.AsyncBaseTransport):
                 raise mapped from error
             break
         stream = _AsyncPooledStream(self, origin, connection, answer.stream, request)  # type: ignore[arg-type]
-        return httpx2.Response(
-            status_code=answer.status,
-            headers=answer.headers,
-            stream=stream,
-            extensions=answer.extensions,
-        )
+        if READ_BODY_EXTENSION not in request.extensions:
+            return _answer(answer, stream)
+        try:
+            body = b"".join([part async for part in stream])
+        finally:
+            await stream.aclose()
+        return preload(_answer(answer, httpx2.ByteStream(body)), body, _coding(answer.headers))
 
     async def aclose(self) -> None:
         """Close every connection, idle or in use."""

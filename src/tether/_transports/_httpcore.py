@@ -30,7 +30,7 @@ import httpx2
 
 from tether._httpx2 import CertTypes, preload
 from tether._response import Response
-from tether._transports._base import READ_BODY_EXTENSION
+from tether._transports._base import DEADLINE_EXTENSION, READ_BODY_EXTENSION
 from tether._transports._pool import ConnectionBook, Ticket
 
 __all__ = ["AsyncPooledTransport", "PooledTransport"]
@@ -181,7 +181,10 @@ class PooledTransport(httpx2.BaseTransport):
                 raise mapped from error
             break
         stream = _PooledStream(self, origin, connection, answer.stream, request)  # type: ignore[arg-type]
-        if READ_BODY_EXTENSION not in request.extensions:
+        extensions = request.extensions
+        if READ_BODY_EXTENSION not in extensions or DEADLINE_EXTENSION in extensions:
+            # A call with a deadline has its body read by the retry layer, which checks the
+            # deadline between pieces: a sync read cannot be cut from outside.
             return _answer(answer, stream)
         # The client reads this body whole anyway: read it here, give the connection back
         # at once, and hand the bytes to the response as if it had read them itself.

@@ -1,6 +1,8 @@
 """``backend=``: which library moves the bytes under a tether client.
 
-``"httpx2"`` (the default) is httpx2's own pool; ``"aiohttp"`` (async only) and
+``"httpx2"`` (the default) is httpcore2's connections under tether's own pool
+(``_httpcore.py``), or httpx2's own transport where that pool does not go: HTTP/2 and
+proxies, named by ``proxy=`` or by the environment; ``"aiohttp"`` (async only) and
 ``"reqwest"`` (sync and async, via pyreqwest) come with ``pip install 'tether[fast]'``.
 Everything above the transport (httpx2's client, tether's layers) is the same for all.
 """
@@ -8,6 +10,7 @@ Everything above the transport (httpx2's client, tether's layers) is the same fo
 from __future__ import annotations
 
 import ssl
+import urllib.request
 from typing import Final, Literal, TypeAlias
 
 import httpx2
@@ -41,7 +44,18 @@ def backend_transport(
             f"backend={backend!r} is not one of {', '.join(map(repr, BACKENDS))}"
         )
     if backend == "httpx2":
-        return None
+        if (
+            transport is not None
+            or http2
+            or proxy is not None
+            or _proxied_by_environment(trust_env)
+        ):
+            # httpx2 builds its own transports for these, with their proxy mounts.
+            return None
+        from tether._transports._httpcore import AsyncPooledTransport, PooledTransport
+
+        pooled = AsyncPooledTransport if asynchronous else PooledTransport
+        return pooled(verify=verify, cert=cert, trust_env=trust_env, limits=limits)
     if transport is not None:
         raise ValueError(
             f"backend={backend!r} and transport= both choose the transport: pass only one"
@@ -78,3 +92,14 @@ def backend_transport(
         raise ImportError(
             f"backend={backend!r} needs the {package} package: pip install 'tether[fast]'"
         ) from error
+
+
+def _proxied_by_environment(trust_env: bool) -> bool:
+    """Whether httpx2 would mount proxies from the environment (``HTTP_PROXY`` ...): it
+    does so only when it builds the transport itself, so tether's pool then stands back."""
+    if not trust_env:
+        return False
+    found = urllib.request.getproxies()
+    if any(host.strip() == "*" for host in found.get("no", "").split(",")):
+        return False
+    return any(found.get(scheme) for scheme in ("http", "https", "all"))

@@ -22,7 +22,7 @@ from __future__ import annotations
 import ssl
 import threading
 from collections.abc import AsyncIterable, AsyncIterator, Hashable, Iterable, Iterator, Sequence
-from typing import Final, cast
+from typing import Final, TypeVar, cast
 
 import anyio
 import httpcore2
@@ -129,10 +129,29 @@ def _origin(key: Hashable) -> httpcore2.Origin:
     return httpcore2.Origin(scheme=scheme, host=host, port=port)
 
 
-def _ssl_context(
-    verify: ssl.SSLContext | str | bool, cert: CertTypes | None, trust_env: bool
-) -> ssl.SSLContext:
-    return httpx2.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
+_Connection = TypeVar("_Connection", httpcore2.HTTPConnection, httpcore2.AsyncHTTPConnection)
+
+
+def _new_book(
+    kind: type[_Connection],
+    verify: ssl.SSLContext | str | bool,
+    cert: CertTypes | None,
+    trust_env: bool,
+    limits: httpx2.Limits,
+) -> ConnectionBook[_Connection]:
+    """The pool's bookkeeping for a transport, opening connections of ``kind`` (httpcore2's
+    sync or async class) with one TLS context built as httpx2 builds its own."""
+    ssl_context = httpx2.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
+    expiry = limits.keepalive_expiry
+
+    def connect(key: Hashable) -> _Connection:
+        return kind(origin=_origin(key), ssl_context=ssl_context, keepalive_expiry=expiry)
+
+    return ConnectionBook(
+        connect,
+        max_connections=limits.max_connections,
+        max_keepalive=limits.max_keepalive_connections,
+    )
 
 
 class PooledTransport(httpx2.BaseTransport):
@@ -147,19 +166,7 @@ class PooledTransport(httpx2.BaseTransport):
         trust_env: bool = True,
         limits: httpx2.Limits,
     ) -> None:
-        ssl_context = _ssl_context(verify, cert, trust_env)
-        expiry = limits.keepalive_expiry
-
-        def connect(key: Hashable) -> httpcore2.HTTPConnection:
-            return httpcore2.HTTPConnection(
-                origin=_origin(key), ssl_context=ssl_context, keepalive_expiry=expiry
-            )
-
-        self._book: ConnectionBook[httpcore2.HTTPConnection] = ConnectionBook(
-            connect,
-            max_connections=limits.max_connections,
-            max_keepalive=limits.max_keepalive_connections,
-        )
+        self._book = _new_book(httpcore2.HTTPConnection, verify, cert, trust_env, limits)
         self._lock = threading.Lock()
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
@@ -305,20 +312,8 @@ class AsyncPooledTransport(httpx2.AsyncBaseTransport):
         trust_env: bool = True,
         limits: httpx2.Limits,
     ) -> None:
-        ssl_context = _ssl_context(verify, cert, trust_env)
-        expiry = limits.keepalive_expiry
-
-        def connect(key: Hashable) -> httpcore2.AsyncHTTPConnection:
-            return httpcore2.AsyncHTTPConnection(
-                origin=_origin(key), ssl_context=ssl_context, keepalive_expiry=expiry
-            )
-
         # The bookkeeping never awaits, so no lock: each call runs to its end in one step.
-        self._book: ConnectionBook[httpcore2.AsyncHTTPConnection] = ConnectionBook(
-            connect,
-            max_connections=limits.max_connections,
-            max_keepalive=limits.max_keepalive_connections,
-        )
+        self._book = _new_book(httpcore2.AsyncHTTPConnection, verify, cert, trust_env, limits)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         """Send ``request`` on a pooled connection; the response's stream gives it back."""

@@ -206,7 +206,7 @@ def _async_factory(name: str, url: str, concurrency: int) -> tuple[Callable[[], 
     import tether
 
     backend, _, policies = name.removeprefix("tether-").partition("+")
-    off = {"retry": False, "rate_limit": False, "retry_budget": False} if policies else {}
+    off = _POLICIES_OFF[policies]
     tclient = tether.AsyncClient(backend=backend, limits=limits, **off)  # type: ignore[arg-type]
 
     async def tone() -> None:
@@ -230,7 +230,7 @@ def _sync_factory(name: str, url: str, concurrency: int) -> tuple[Callable[[], A
     import tether
 
     backend, _, policies = name.removeprefix("tether-").partition("+")
-    off = {"retry": False, "rate_limit": False, "retry_budget": False} if policies else {}
+    off = _POLICIES_OFF[policies]
     tclient = tether.Client(backend=backend, limits=limits, **off)  # type: ignore[arg-type]
     return (lambda: tclient.get(url).json()), tclient.close
 
@@ -328,6 +328,15 @@ def measure(kind: str, name: str, url: str, concurrency: int, seconds: float) ->
     return result
 
 
+# What a "+suffix" on a tether client's name switches off; the split ones are not in the
+# default lists (see --only), for telling retry's cost from rate limiting's.
+_POLICIES_OFF: dict[str, dict[str, bool]] = {
+    "": {},
+    "nopolicies": {"retry": False, "rate_limit": False, "retry_budget": False},
+    "noretry": {"retry": False, "retry_budget": False},
+    "noratelimit": {"rate_limit": False},
+}
+
 ASYNC = ["httpx2", "aiohttp", "pyreqwest", "tether-httpx2", "tether-aiohttp",
          "tether-reqwest", "tether-aiohttp+nopolicies", "tether-httpx2+nopolicies"]
 SYNC = ["httpx2", "pyreqwest", "tether-httpx2", "tether-reqwest", "tether-reqwest+nopolicies",
@@ -349,7 +358,8 @@ def main() -> None:
     parser.add_argument("--output", default=str(Path(__file__).with_name("RESULTS.md")))
     parser.add_argument(
         "--only", default="",
-        help="comma-separated client names to measure (default all), e.g. httpx2,tether-httpx2",
+        help="comma-separated client names to measure (default all), e.g. httpx2,tether-httpx2;"
+             " also tether-<backend>+noretry and +noratelimit, which split what policies cost",
     )
     options = parser.parse_args()
     if options.repeat < 1 or options.seconds <= 0:
@@ -357,19 +367,26 @@ def main() -> None:
     levels = [int(x) for x in options.concurrency.split(",")]
     sync_levels = [int(x) for x in options.sync_concurrency.split(",")]
     only = {name.strip() for name in options.only.split(",") if name.strip()}
-    unknown = only - set(ASYNC) - set(SYNC)
+    variants = [f"tether-{backend}+{suffix}" for backend in ("httpx2", "aiohttp", "reqwest")
+                for suffix in _POLICIES_OFF if suffix]
+    every_async = ASYNC + [name for name in variants if name not in ASYNC]
+    every_sync = SYNC + [name for name in variants if name not in SYNC and "aiohttp" not in name]
+    unknown = only - set(every_async) - set(every_sync)
     if unknown:
         parser.error(f"--only: unknown client {', '.join(sorted(unknown))}; "
-                     f"known: {', '.join(sorted(set(ASYNC) | set(SYNC)))}")
+                     f"known: {', '.join(sorted(set(every_async) | set(every_sync)))}")
     page_levels = [int(x) for x in options.page_concurrency.split(",") if x.strip()]
     rows: list[tuple[str, str, int, dict[str, Any]]] = []
     page_rows: list[tuple[str, str, int, dict[str, Any]]] = []
     with static_server() as (url, which):
         print(f"static server: {which} at {url}", flush=True)
         for body, target, table, plan in (
-            ("post", url, rows, (("async", ASYNC, levels), ("sync", SYNC, sync_levels))),
+            ("post", url, rows,
+             (("async", every_async if only else ASYNC, levels),
+              ("sync", every_sync if only else SYNC, sync_levels))),
             ("page", url + PAGE_PATH, page_rows,
-             (("async", ASYNC, page_levels), ("sync", SYNC, page_levels))),
+             (("async", every_async if only else ASYNC, page_levels),
+              ("sync", every_sync if only else SYNC, page_levels))),
         ):
             for kind, every, conc in plan:
                 names = [name for name in every if not only or name in only]

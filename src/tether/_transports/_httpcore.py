@@ -22,7 +22,7 @@ from __future__ import annotations
 import ssl
 import threading
 from collections.abc import AsyncIterable, AsyncIterator, Hashable, Iterable, Iterator, Sequence
-from typing import Final, TypeVar, cast
+from typing import Final, Generic, TypeVar, cast
 
 import anyio
 import httpcore2
@@ -261,37 +261,58 @@ def _close(connections: Sequence[httpcore2.HTTPConnection]) -> None:
             connection.close()
 
 
-class _PooledStream(httpx2.SyncByteStream):
-    """A response body that gives its connection back to the pool once closed."""
+_Transport = TypeVar("_Transport", "PooledTransport", "AsyncPooledTransport")
+_Body = TypeVar("_Body", Iterable[bytes], AsyncIterable[bytes])
+
+
+class _Lease(Generic[_Transport, _Connection, _Body]):
+    """What a response body holds of its pool: the connection to give back once closed,
+    and the request its read errors name."""
 
     def __init__(
         self,
-        transport: PooledTransport,
+        transport: _Transport,
         origin: OriginKey,
-        connection: httpcore2.HTTPConnection,
-        stream: Iterable[bytes],
+        connection: _Connection,
+        stream: _Body,
         request: httpx2.Request,
     ) -> None:
-        self._transport = transport
+        self._transport: _Transport = transport
         self._origin = origin
-        self._connection = connection
-        self._stream = stream
+        self._connection: _Connection = connection
+        self._stream: _Body = stream
         self._request = request
         self._closed = False
+
+    def _mapped(self, error: Exception) -> Exception:
+        """httpx2's error for a read error of httpcore2's (others unchanged)."""
+        return httpx2_error(error, self._request) or error
+
+    def _closing(self) -> bool:
+        """True the first time only: a body is given back once."""
+        if self._closed:
+            return False
+        self._closed = True
+        return True
+
+
+class _PooledStream(
+    _Lease[PooledTransport, httpcore2.HTTPConnection, Iterable[bytes]], httpx2.SyncByteStream
+):
+    """A response body that gives its connection back to the pool once closed."""
 
     def __iter__(self) -> Iterator[bytes]:
         try:
             yield from self._stream
         except Exception as error:
-            mapped = httpx2_error(error, self._request)
-            if mapped is None:
+            mapped = self._mapped(error)
+            if mapped is error:
                 raise
             raise mapped from error
 
     def close(self) -> None:
-        if self._closed:
+        if not self._closing():
             return
-        self._closed = True
         try:
             close = getattr(self._stream, "close", None)
             if close is not None:
@@ -401,38 +422,25 @@ async def _aclose(connections: Sequence[httpcore2.AsyncHTTPConnection]) -> None:
                 await connection.aclose()
 
 
-class _AsyncPooledStream(httpx2.AsyncByteStream):
+class _AsyncPooledStream(
+    _Lease[AsyncPooledTransport, httpcore2.AsyncHTTPConnection, AsyncIterable[bytes]],
+    httpx2.AsyncByteStream,
+):
     """A response body that gives its connection back to the pool once closed."""
-
-    def __init__(
-        self,
-        transport: AsyncPooledTransport,
-        origin: OriginKey,
-        connection: httpcore2.AsyncHTTPConnection,
-        stream: AsyncIterable[bytes],
-        request: httpx2.Request,
-    ) -> None:
-        self._transport = transport
-        self._origin = origin
-        self._connection = connection
-        self._stream = stream
-        self._request = request
-        self._closed = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
             async for part in self._stream:
                 yield part
         except Exception as error:
-            mapped = httpx2_error(error, self._request)
-            if mapped is None:
+            mapped = self._mapped(error)
+            if mapped is error:
                 raise
             raise mapped from error
 
     async def aclose(self) -> None:
-        if self._closed:
+        if not self._closing():
             return
-        self._closed = True
         try:
             close = getattr(self._stream, "aclose", None)
             if close is not None:

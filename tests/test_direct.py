@@ -12,12 +12,12 @@ import datetime
 import gzip
 import http.server
 import logging
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import httpx2
 import pytest
+from tests._http import serve
 
 import tether
 from tether._direct import direct_transport
@@ -65,15 +65,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve(_Handler) as url:
+        yield url
 
 
 def _facts(response: httpx2.Response) -> dict[str, Any]:

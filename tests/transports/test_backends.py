@@ -9,12 +9,12 @@ import socket
 import ssl
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 
 import httpx2
 import pytest
+from tests._http import serve
 
 import tether
 from tether.sandbox import SandboxServer
@@ -68,18 +68,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def _serve(context: ssl.SSLContext | None = None) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    if context is not None:
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    scheme = "https" if context is not None else "http"
-    try:
-        yield f"{scheme}://localhost:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(_Handler, context=context, host="localhost") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

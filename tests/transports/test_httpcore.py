@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import http.server
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +14,7 @@ import anyio
 import httpcore2
 import httpx2
 import pytest
+from tests._http import serve
 
 import tether
 from tether._transports._backend import backend_transport
@@ -46,15 +46,8 @@ class _Ports(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def ports() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Ports)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(_Ports) as url:
+        yield url
 
 
 def _book(client: tether.Client | tether.AsyncClient) -> ConnectionBook[Any]:

@@ -364,8 +364,8 @@ def main() -> None:
     options = parser.parse_args()
     if options.repeat < 1 or options.seconds <= 0:
         parser.error("--repeat must be at least 1 and --seconds above 0")
-    levels = [int(x) for x in options.concurrency.split(",")]
-    sync_levels = [int(x) for x in options.sync_concurrency.split(",")]
+    levels = _levels(parser, "--concurrency", options.concurrency)
+    sync_levels = _levels(parser, "--sync-concurrency", options.sync_concurrency)
     only = {name.strip() for name in options.only.split(",") if name.strip()}
     variants = [f"tether-{backend}+{suffix}" for backend in ("httpx2", "aiohttp", "reqwest")
                 for suffix in _POLICIES_OFF if suffix]
@@ -375,7 +375,7 @@ def main() -> None:
     if unknown:
         parser.error(f"--only: unknown client {', '.join(sorted(unknown))}; "
                      f"known: {', '.join(sorted(set(every_async) | set(every_sync)))}")
-    page_levels = [int(x) for x in options.page_concurrency.split(",") if x.strip()]
+    page_levels = _levels(parser, "--page-concurrency", options.page_concurrency)
     rows: list[tuple[str, str, int, dict[str, Any]]] = []
     page_rows: list[tuple[str, str, int, dict[str, Any]]] = []
     with static_server() as (url, which):
@@ -400,6 +400,15 @@ def main() -> None:
     report = _report(rows, page_rows, which, options.seconds, options.repeat)
     print(report)
     Path(options.output).write_text(report)
+
+
+def _levels(parser: argparse.ArgumentParser, flag: str, text: str) -> list[int]:
+    """Comma-separated concurrency levels; '' means none (that part is skipped)."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not all(part.isdigit() and int(part) > 0 for part in parts):
+        parser.error(f"{flag}: expected positive whole numbers separated by commas, "
+                     f"e.g. 1,16,64 (or '' to skip), got {text!r}")
+    return [int(part) for part in parts]
 
 
 def _sampled(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import httpx2
 import pytest
 
 import tether
+from tether.sandbox import SandboxServer
 
 
 def ok(request: httpx2.Request) -> httpx2.Response:
@@ -176,3 +178,24 @@ def test_a_mistyped_keyword_names_the_closest_one(call: Any, message: str) -> No
         TypeError, match=message
     ):
         call(client)
+
+
+def test_layers_without_a_transport_use_the_clients_default_one(
+    sandbox: SandboxServer,
+) -> None:
+    # A retry or rate-limit layer built on its own sends through the same pool a tether
+    # client uses by default, not httpx2's slower one.
+    from tether._transports._httpcore import AsyncPooledTransport, PooledTransport
+
+    retrying = tether.RetryTransport()
+    pacing = tether.AsyncRateLimitTransport(rate_limit="100/s")
+    assert isinstance(retrying.transport, PooledTransport)
+    assert isinstance(pacing.transport, AsyncPooledTransport)
+    with httpx2.Client(transport=retrying, base_url=sandbox.url) as plain:
+        assert plain.get("/posts/1").json()["id"] == 1
+
+    async def paced() -> int:
+        async with httpx2.AsyncClient(transport=pacing, base_url=sandbox.url) as client:
+            return int((await client.get("/todos/2")).json()["id"])
+
+    assert anyio.run(paced) == 2

@@ -199,13 +199,18 @@ _Transport = TypeVar("_Transport", httpx2.BaseTransport, httpx2.AsyncBaseTranspo
 def transport_or_default(
     transport: _Transport | None, *, asynchronous: bool, argument: str = "transport"
 ) -> _Transport:
-    """``transport`` checked to be of the wanted kind, or httpx2's default transport."""
+    """``transport`` checked to be of the wanted kind, or the transport a tether client
+    uses by default: httpcore2's connections under tether's own pool, with the client's
+    default limits."""
     if transport is not None:
         check_transport(transport, asynchronous=asynchronous, argument=argument)
         return transport
+    # Imported here: the transports build on this module.
+    from tether._transports._httpcore import AsyncPooledTransport, PooledTransport
+
     if asynchronous:
-        return cast(_Transport, httpx2.AsyncHTTPTransport())
-    return cast(_Transport, httpx2.HTTPTransport())
+        return cast(_Transport, AsyncPooledTransport(limits=DEFAULT_LIMITS))
+    return cast(_Transport, PooledTransport(limits=DEFAULT_LIMITS))
 
 
 def check_retry(retry: object) -> Retry | None:

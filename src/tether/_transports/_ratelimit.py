@@ -161,7 +161,8 @@ def _held(request: httpx2.Request, plan: Plan, wait: float, left: float | None) 
 
 
 class RateLimitTransport(_Shared[httpx2.BaseTransport], Layer):
-    """Paces requests sent through ``transport`` (httpx2's default when omitted).
+    """Paces requests sent through ``transport`` (when omitted, the one a tether client
+    uses by default: HTTP/1.1 over tether's own connection pool).
 
     ``rate_limit`` takes what ``tether.Client(rate_limit=...)`` takes: ``"5/s"``, a list of
     rates, a :class:`tether.RateLimit`, or a :class:`tether.RateLimiter` shared with other

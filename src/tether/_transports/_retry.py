@@ -474,6 +474,9 @@ class _Call:
 class RetryTransport(_Shared[httpx2.BaseTransport], Layer):
     """Retries requests sent through ``transport`` according to a :class:`tether.Retry`.
 
+    ``transport`` defaults to the one a tether client uses by default (HTTP/1.1 over
+    tether's own connection pool).
+
     ``budget`` is the client-wide :class:`tether.RetryBudget` (a fresh one by default;
     ``False`` for none); pass the same object to several transports to share it.
     ``hooks`` receive :class:`tether.RetryScheduled` / :class:`tether.RetryGivenUp`, and

@@ -76,7 +76,7 @@ from tether._response import Response
 from tether._retry import Retry
 from tether._retry_budget import RetryBudget
 from tether._transport_errors import explain_transport_error
-from tether._transports._backend import Backend, backend_transport
+from tether._transports._backend import Backend, backend_transport, proxied_by_environment
 from tether._transports._base import CALL_OPTIONS_EXTENSION, READ_BODY_EXTENSION
 from tether._transports._stack import compose_transport
 
@@ -240,6 +240,7 @@ class _Shared(BaseClient):
     _rate_limiter: RateLimiter | None
     _base_transport: httpx2.BaseTransport | httpx2.AsyncBaseTransport
     _base_mounts: dict[URLPattern, httpx2.BaseTransport | httpx2.AsyncBaseTransport | None]
+    _pool_after_init: httpx2.BaseTransport | httpx2.AsyncBaseTransport | None
 
     @property
     def raise_for_status(self) -> bool:
@@ -309,8 +310,14 @@ class _Shared(BaseClient):
             limits=kwargs["limits"],
             timeout=httpx2.Timeout(kwargs["timeout"]),
         )
+        self._pool_after_init = None
         if chosen is not None:
-            kwargs["transport"] = chosen
+            if backend == "httpx2" and proxied_by_environment(kwargs["trust_env"]):
+                # Passing a transport would stop httpx2 from mounting the environment's
+                # proxies; it builds its own instead, and _compose swaps the pool in.
+                self._pool_after_init = chosen
+            else:
+                kwargs["transport"] = chosen
         return kwargs
 
     def _compose(
@@ -321,6 +328,10 @@ class _Shared(BaseClient):
         httpx2 picks the transport or a mounted one per URL; wrapping both puts every route
         through the same stack. The bare ones are kept for :meth:`with_options`.
         """
+        if self._pool_after_init is not None:
+            # httpx2's transport was built only to have the environment's proxies mounted
+            # beside it, and has opened no connection: the pool serves the hosts they skip.
+            transport = cast(_Transport, self._pool_after_init)
         self._base_transport = transport
         self._base_mounts = dict(mounts)
         asynchronous = isinstance(self, httpx2.AsyncClient)

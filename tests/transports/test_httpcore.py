@@ -87,18 +87,72 @@ def test_http2_proxies_and_own_transports_keep_httpx2s(kwargs: dict[str, object]
     assert _chosen(True, **kwargs) is None
 
 
-def test_proxies_from_the_environment_keep_httpx2s(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"):
+class _Proxy(http.server.BaseHTTPRequestHandler):
+    """A forward proxy that answers itself (nothing leaves the machine), and says whether
+    a request reached it as a proxy or directly."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        proxied = self.path.startswith("http://")
+        body = (f"proxied {self.path}" if proxied else "direct").encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def env_proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """HTTP_PROXY names a local proxy; NO_PROXY leaves 127.0.0.1 out. Yields its URL."""
+    for name in ("HTTPS_PROXY", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("all_proxy", raising=False)
-    monkeypatch.setenv("NO_PROXY", "")
-    monkeypatch.setenv("no_proxy", "")
-    assert _chosen(False, trust_env=True) is not None
-    monkeypatch.setenv("https_proxy", "http://127.0.0.1:9")
-    assert _chosen(False, trust_env=True) is None
-    assert _chosen(False, trust_env=False) is not None
-    monkeypatch.setenv("no_proxy", "*")  # httpx2 then builds no proxy either
-    assert _chosen(False, trust_env=True) is not None
+        monkeypatch.delenv(name.lower(), raising=False)
+    with serve(_Proxy) as url:
+        for name in ("HTTP_PROXY", "http_proxy"):
+            monkeypatch.setenv(name, url)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.setenv(name, "127.0.0.1")
+        yield url
+
+
+_PROXIED = "http://tether-proxy-check.invalid/x"
+
+
+def test_proxies_from_the_environment_are_mounted_beside_the_pool(env_proxy: str) -> None:
+    with tether.Client(retry=False) as client:
+        assert isinstance(client._base_transport, PooledTransport)
+        assert client.get(_PROXIED).text == f"proxied {_PROXIED}"
+        # NO_PROXY's host goes straight to the server, through the pool.
+        assert client.get(f"{env_proxy}/x").text == "direct"
+        assert _book(client).open == 1
+        copy = client.with_options(retry=True)
+        assert copy.get(_PROXIED).text == f"proxied {_PROXIED}"
+        assert copy.get(f"{env_proxy}/x").text == "direct"
+
+
+async def test_async_proxies_from_the_environment_are_mounted_beside_the_pool(
+    env_proxy: str,
+) -> None:
+    async with tether.AsyncClient(retry=False) as client:
+        assert isinstance(client._base_transport, AsyncPooledTransport)
+        assert (await client.get(_PROXIED)).text == f"proxied {_PROXIED}"
+        assert (await client.get(f"{env_proxy}/x")).text == "direct"
+        assert _book(client).open == 1
+
+
+def test_without_trust_env_no_proxy_is_mounted(env_proxy: str) -> None:
+    with tether.Client(trust_env=False, retry=False) as client:
+        assert isinstance(client._base_transport, PooledTransport)
+        assert not client._mounts
+        assert client.get(f"{env_proxy}/x").text == "direct"
+    with tether.Client(proxy=env_proxy, retry=False) as client:
+        # One proxy for every request: httpx2's own transport.
+        assert not isinstance(client._base_transport, PooledTransport)
+        assert client.get(f"{env_proxy}/x").text == "proxied " + f"{env_proxy}/x"
 
 
 async def test_many_requests_over_few_connections(ports: str) -> None:

@@ -2,7 +2,9 @@
 
 ``"httpx2"`` (the default) is httpcore2's connections under tether's own pool
 (``_httpcore.py``), or httpx2's own transport where that pool does not go: HTTP/2 and
-proxies, named by ``proxy=`` or by the environment; ``"aiohttp"`` (async only) and
+a ``proxy=`` for every request. Proxies from the environment (``HTTP_PROXY`` ...) are
+mounted by httpx2 beside the pool, which serves the hosts they leave out (``NO_PROXY``,
+or a scheme with no proxy); see :func:`proxied_by_environment`. ``"aiohttp"`` (async only) and
 ``"reqwest"`` (sync and async, via pyreqwest) come with ``pip install 'tether[fast]'``.
 Everything above the transport (httpx2's client, tether's layers) is the same for all.
 """
@@ -17,7 +19,7 @@ import httpx2
 
 from tether._httpx2 import CertTypes
 
-__all__ = ["BACKENDS", "Backend", "backend_transport"]
+__all__ = ["BACKENDS", "Backend", "backend_transport", "proxied_by_environment"]
 
 Backend: TypeAlias = Literal["httpx2", "aiohttp", "reqwest"]
 BACKENDS: Final = ("httpx2", "aiohttp", "reqwest")
@@ -44,13 +46,8 @@ def backend_transport(
             f"backend={backend!r} is not one of {', '.join(map(repr, BACKENDS))}"
         )
     if backend == "httpx2":
-        if (
-            transport is not None
-            or http2
-            or proxy is not None
-            or _proxied_by_environment(trust_env)
-        ):
-            # httpx2 builds its own transports for these, with their proxy mounts.
+        if transport is not None or http2 or proxy is not None:
+            # httpx2 builds its own transport for these, or has the user's.
             return None
         from tether._transports._httpcore import AsyncPooledTransport, PooledTransport
 
@@ -94,9 +91,10 @@ def backend_transport(
         ) from error
 
 
-def _proxied_by_environment(trust_env: bool) -> bool:
-    """Whether httpx2 would mount proxies from the environment (``HTTP_PROXY`` ...): it
-    does so only when it builds the transport itself, so tether's pool then stands back."""
+def proxied_by_environment(trust_env: bool) -> bool:
+    """Whether httpx2 mounts proxies from the environment (``HTTP_PROXY`` ...). It does so
+    only when it builds the client's transport itself, so the client then lets it, and
+    puts the pool in the place of that transport afterwards."""
     if not trust_env:
         return False
     found = urllib.request.getproxies()

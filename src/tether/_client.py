@@ -305,6 +305,7 @@ class _Shared(BaseClient):
             verify=kwargs["verify"],
             cert=kwargs["cert"],
             trust_env=kwargs["trust_env"],
+            http1=kwargs["http1"],
             http2=kwargs["http2"],
             proxy=kwargs["proxy"],
             limits=kwargs["limits"],

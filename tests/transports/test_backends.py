@@ -287,6 +287,8 @@ def test_wrong_backend_arguments_are_explained() -> None:
         tether.AsyncClient(backend="aiohttp", transport=httpx2.AsyncHTTPTransport())
     with pytest.raises(ValueError, match=r"HTTP/1\.1 only"):
         tether.AsyncClient(backend="reqwest", http2=True)
+    with pytest.raises(ValueError, match=r"HTTP/1\.1 only: drop http2=True and http1=False"):
+        tether.Client(backend="reqwest", http1=False, http2=True)
 
 
 def test_interpreter_exits_cleanly_after_sync_reqwest() -> None:

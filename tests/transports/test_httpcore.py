@@ -62,6 +62,7 @@ def _chosen(asynchronous: bool, **kwargs: object) -> object:
         "verify": True,
         "cert": None,
         "trust_env": False,
+        "http1": True,
         "http2": False,
         "proxy": None,
         "limits": httpx2.Limits(),
@@ -80,8 +81,13 @@ def test_the_default_backend_uses_tethers_pool() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"http2": True}, {"proxy": "http://127.0.0.1:9"}, {"transport": httpx2.MockTransport(print)}],
-    ids=["http2", "proxy", "transport"],
+    [
+        {"http2": True},
+        {"http1": False, "http2": True},
+        {"proxy": "http://127.0.0.1:9"},
+        {"transport": httpx2.MockTransport(print)},
+    ],
+    ids=["http2", "http2-only", "proxy", "transport"],
 )
 def test_http2_proxies_and_own_transports_keep_httpx2s(kwargs: dict[str, object]) -> None:
     assert _chosen(True, **kwargs) is None

@@ -35,6 +35,7 @@ def backend_transport(
     verify: ssl.SSLContext | str | bool,
     cert: CertTypes | None,
     trust_env: bool,
+    http1: bool,
     http2: bool,
     proxy: object,
     limits: httpx2.Limits,
@@ -46,8 +47,9 @@ def backend_transport(
             f"backend={backend!r} is not one of {', '.join(map(repr, BACKENDS))}"
         )
     if backend == "httpx2":
-        if transport is not None or http2 or proxy is not None:
-            # httpx2 builds its own transport for these, or has the user's.
+        if transport is not None or http2 or not http1 or proxy is not None:
+            # httpx2 builds its own transport for these (the pool speaks HTTP/1.1 only),
+            # or has the user's.
             return None
         from tether._transports._httpcore import AsyncPooledTransport, PooledTransport
 
@@ -57,8 +59,11 @@ def backend_transport(
         raise ValueError(
             f"backend={backend!r} and transport= both choose the transport: pass only one"
         )
-    if http2:
-        raise ValueError(f"backend={backend!r} speaks HTTP/1.1 only: drop http2=True")
+    if http2 or not http1:
+        raise ValueError(
+            f"backend={backend!r} speaks HTTP/1.1 only: drop http2=True and http1=False, "
+            "or use the default backend for HTTP/2"
+        )
     if backend == "aiohttp" and not asynchronous:
         raise ValueError(
             "backend='aiohttp' is async only: use it with tether.AsyncClient, or "

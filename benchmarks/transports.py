@@ -17,7 +17,10 @@ what a paginated bulk pull reads, where decoding the body weighs more than the r
 
 Each cell is measured ``--repeat`` times, in rounds that visit every client once in turn,
 and its median is kept: a burst of load from elsewhere then moves one sample, not a
-ratio. The report ends with the issue's speed goals, each with its measured ratio.
+ratio. What the policies cost is measured apart, in one process per backend and level
+where tether with and without them take turns (see ``run_pair``): a few per cent is below
+what separates two processes. The report ends with the speed goals, each with its
+measured ratio.
 """
 
 from __future__ import annotations
@@ -310,6 +313,96 @@ async def _run_async(name: str, url: str, concurrency: int, seconds: float) -> d
     return {"requests": count, "wall": wall, "cpu": cpu}
 
 
+# The goal cells where the policies' cost is measured in pairs (see run_pair).
+PAIRS = (("async", "httpx2", 1), ("async", "reqwest", 1),
+         ("async", "aiohttp", 64), ("async", "reqwest", 64), ("async", "httpx2", 64),
+         ("sync", "reqwest", 16), ("sync", "httpx2", 16))
+_PAIR_BATCH = 256  # requests per batch, about a tenth of a second for most clients
+
+
+def run_pair(kind: str, backend: str, url: str, concurrency: int, seconds: float) -> dict[str, Any]:
+    """CPU per request of tether over ``backend`` with its policies on and off, from one
+    process: the two clients take turns in batches of about ``_PAIR_BATCH`` requests for
+    ``seconds`` in all, and the cost is the median of the per-round ratios. Separate
+    processes a few seconds apart differ by more than the policies cost; batches a tenth
+    of a second apart do not."""
+    names = (f"tether-{backend}", f"tether-{backend}+nopolicies")
+    per_worker = max(1, _PAIR_BATCH // concurrency)
+    spent: dict[str, list[float]] = {name: [] for name in names}
+    if kind == "async":
+
+        async def pair() -> None:
+            built = {name: _async_factory(name, url, concurrency) for name in names}
+
+            async def batch(one: Callable[[], Any]) -> float:
+                async def worker() -> None:
+                    for _ in range(per_worker):
+                        await one()
+
+                cpu = _cpu()
+                await asyncio.gather(*(worker() for _ in range(concurrency)))
+                return (_cpu() - cpu) / (per_worker * concurrency) * 1e6
+
+            for name in names:
+                await batch(built[name][0])  # warm-up: connections open, slow start done
+            end = time.monotonic() + seconds
+            while time.monotonic() < end or len(spent[names[0]]) < 5:
+                order = names if len(spent[names[0]]) % 2 == 0 else names[::-1]
+                for name in order:
+                    spent[name].append(await batch(built[name][0]))
+            for name in names:
+                await built[name][2]()
+
+        asyncio.run(pair())
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        built_sync = {name: _sync_factory(name, url, concurrency) for name in names}
+        with ThreadPoolExecutor(concurrency) as threads:
+
+            def sync_batch(one: Callable[[], Any]) -> float:
+                def worker() -> None:
+                    for _ in range(per_worker):
+                        one()
+
+                cpu = _cpu()
+                for future in [threads.submit(worker) for _ in range(concurrency)]:
+                    future.result()
+                return (_cpu() - cpu) / (per_worker * concurrency) * 1e6
+
+            for name in names:
+                sync_batch(built_sync[name][0])
+            end = time.monotonic() + seconds
+            while time.monotonic() < end or len(spent[names[0]]) < 5:
+                order = names if len(spent[names[0]]) % 2 == 0 else names[::-1]
+                for name in order:
+                    spent[name].append(sync_batch(built_sync[name][0]))
+        for name in names:
+            built_sync[name][1]()
+    on, off = spent[names[0]], spent[names[1]]
+    return {
+        "on_us": statistics.median(on),
+        "off_us": statistics.median(off),
+        "ratio": statistics.median(a / b for a, b in zip(on, off, strict=True)),
+        "rounds": len(on),
+    }
+
+
+def measure_pair(kind: str, backend: str, url: str, concurrency: int,
+                 seconds: float) -> dict[str, Any]:
+    """:func:`run_pair` in a fresh process pinned like every cell."""
+    cores = _cores()
+    pin = ["taskset", "-c", str(cores[0])] if len(cores) > 1 and shutil.which("taskset") else []
+    command = [*pin, sys.executable, __file__, "--pair", kind, backend, url, str(concurrency),
+               str(seconds)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds * 10 + 60)
+    printed = done.stdout.strip().splitlines()
+    if not printed:
+        return {"error": (done.stderr.strip().splitlines() or ["exit"])[-1][:120]}
+    result: dict[str, Any] = json.loads(printed[-1])
+    return result
+
+
 def measure(kind: str, name: str, url: str, concurrency: int, seconds: float) -> dict[str, Any]:
     cores = _cores()
     pin = ["taskset", "-c", str(cores[0])] if len(cores) > 1 and shutil.which("taskset") else []
@@ -344,9 +437,10 @@ SYNC = ["httpx2", "pyreqwest", "tether-httpx2", "tether-reqwest", "tether-reqwes
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--cell":
+    if len(sys.argv) > 1 and sys.argv[1] in ("--cell", "--pair"):
         kind, name, url, concurrency, seconds = sys.argv[2:7]
-        print(json.dumps(run_cell(kind, name, url, int(concurrency), float(seconds))))
+        run = run_cell if sys.argv[1] == "--cell" else run_pair
+        print(json.dumps(run(kind, name, url, int(concurrency), float(seconds))))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=1.0, help="per cell (default 1)")
@@ -397,7 +491,20 @@ def main() -> None:
                                  f" {result.get('note', '')}"
                                  if "rps" in result else result["error"])
                         print(f"{body:4} {kind:5} c={level:<5} {name:28} {shown}", flush=True)
-    report = _report(rows, page_rows, which, options.seconds, options.repeat)
+        pairs: dict[tuple[str, str, int], dict[str, Any]] = {}
+        for kind, backend, level in PAIRS:
+            if level not in (levels if kind == "async" else sync_levels) or (
+                only and f"tether-{backend}+nopolicies" not in only
+            ):
+                continue
+            pair = pairs[(kind, backend, level)] = measure_pair(
+                kind, backend, url, level, 2 * options.seconds * options.repeat
+            )
+            shown = (f"{pair['on_us']:7.0f} µs on, {pair['off_us']:7.0f} off: "
+                     f"{pair['ratio']:.3f}x ({pair['rounds']} rounds)"
+                     if "ratio" in pair else pair["error"])
+            print(f"policies {kind:5} c={level:<5} tether-{backend:14} {shown}", flush=True)
+    report = _report(rows, page_rows, pairs, which, options.seconds, options.repeat)
     print(report)
     Path(options.output).write_text(report)
 
@@ -433,8 +540,6 @@ def _median(samples: list[dict[str, Any]]) -> dict[str, Any]:
     ran.sort(key=lambda sample: sample["rps"])
     middle = dict(ran[len(ran) // 2])
     middle["us"] = statistics.median(sample["us"] for sample in ran)
-    # Round by round (None for a failed sample), for costs compared pair by pair.
-    middle["rounds_us"] = [sample.get("us") for sample in samples]
     notes = {sample["note"] for sample in samples if "note" in sample}
     if len(ran) < len(samples):
         notes.add(f"{len(samples) - len(ran)} of {len(samples)} samples failed")
@@ -446,6 +551,7 @@ def _median(samples: list[dict[str, Any]]) -> dict[str, Any]:
 def _report(
     rows: list[tuple[str, str, int, dict[str, Any]]],
     page_rows: list[tuple[str, str, int, dict[str, Any]]],
+    pairs: dict[tuple[str, str, int], dict[str, Any]],
     which: str,
     seconds: float,
     repeat: int,
@@ -470,6 +576,27 @@ def _report(
         "limiting off, to show what tether's policies cost.",
         "",
     ]
+    if pairs:
+        lines += [
+            "## What the policies cost",
+            "",
+            "Each line comes from one process holding both tether clients, policies on and",
+            f"off, which take turns in batches of about {_PAIR_BATCH} requests; the ratio is",
+            "the median of the per-round ratios. Cells measured in separate processes",
+            "differ by more than the policies cost, so the table above cannot tell it.",
+            "",
+            "| kind | backend | c | CPU µs/req, policies on | off | ratio | rounds |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for (kind, backend, level), pair in pairs.items():
+            if "ratio" not in pair:
+                lines.append(f"| {kind} | {backend} | {level} | error: {pair['error']} | | | |")
+                continue
+            lines.append(
+                f"| {kind} | {backend} | {level} | {pair['on_us']:.0f} | {pair['off_us']:.0f} "
+                f"| {pair['ratio']:.3f} | {pair['rounds']} |"
+            )
+        lines.append("")
     if page_rows:
         lines += [
             f"## A page of 100 items ({len(PAGE):,} bytes of JSON, decoded by the client)",
@@ -477,7 +604,7 @@ def _report(
             *_table(page_rows),
             "",
         ]
-    lines += _goals(table)
+    lines += _goals(table, pairs)
     return "\n".join(lines)
 
 
@@ -502,7 +629,10 @@ def _table(rows: list[tuple[str, str, int, dict[str, Any]]]) -> list[str]:
     return lines
 
 
-def _goals(table: dict[tuple[str, str, int], dict[str, Any]]) -> list[str]:
+def _goals(
+    table: dict[tuple[str, str, int], dict[str, Any]],
+    pairs: dict[tuple[str, str, int], dict[str, Any]],
+) -> list[str]:
     """The speed goals, each with the ratio this run measured (missing cells skipped)."""
 
     def rate(kind: str, name: str, level: int) -> float | None:
@@ -513,14 +643,6 @@ def _goals(table: dict[tuple[str, str, int], dict[str, Any]]) -> list[str]:
         value = table.get((kind, name, level), {}).get("us")
         return float(value) if value else None
 
-    def paired(kind: str, name: str, base: str, level: int) -> float | None:
-        """The median, over the rounds, of ``name``'s CPU per request over ``base``'s in
-        the same round. A few per cent is within a cell's noise, and both cells of a round
-        ran within seconds of each other, so pairing cancels what drifts between rounds."""
-        ours = table.get((kind, name, level), {}).get("rounds_us") or []
-        theirs = table.get((kind, base, level), {}).get("rounds_us") or []
-        ratios = [a / b for a, b in zip(ours, theirs, strict=False) if a and b]
-        return statistics.median(ratios) if ratios else None
 
     checks: list[tuple[str, float | None, float | None, float, str]] = []
 
@@ -546,12 +668,10 @@ def _goals(table: dict[tuple[str, str, int], dict[str, Any]]) -> list[str]:
             checks.append((f"default install: {kind} c={level}, tether-httpx2 vs raw httpx2",
                            ratio(rate(kind, "tether-httpx2", level), rate(kind, "httpx2", level)),
                            None, 1.0, ">= 1.0x"))
-    for kind, name, level in (("async", "aiohttp", 64), ("async", "httpx2", 64),
-                              ("sync", "reqwest", 16), ("sync", "httpx2", 16)):
+    for (kind, name, level), pair in pairs.items():
         # CPU per request with policies over without: at most 10% more.
-        extra = paired(kind, f"tether-{name}", f"tether-{name}+nopolicies", level)
-        checks.append((f"policies' CPU cost: {kind} c={level} over {name} (round by round)",
-                       None, extra, 1.10, "<= 1.10x"))
+        checks.append((f"policies' CPU cost: {kind} c={level} over {name}", None,
+                       pair.get("ratio"), 1.10, "<= 1.10x"))
     for name in ("tether-reqwest", "tether-aiohttp", "aiohttp", "tether-httpx2"):
         flat = ratio(cost("async", name, 1024), cost("async", name, 16))
         checks.append((f"flat cost: {name} CPU/req at c=1024 over c=16", None, flat, 1.2,

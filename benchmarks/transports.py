@@ -328,57 +328,61 @@ def run_pair(kind: str, backend: str, url: str, concurrency: int, seconds: float
     of a second apart do not."""
     names = (f"tether-{backend}", f"tether-{backend}+nopolicies")
     per_worker = max(1, _PAIR_BATCH // concurrency)
-    spent: dict[str, list[float]] = {name: [] for name in names}
+    requests = per_worker * concurrency
+    batch: Callable[[str], None]
+    close: Callable[[], None]
     if kind == "async":
+        loop = asyncio.new_event_loop()
+        built = {name: _async_factory(name, url, concurrency) for name in names}
 
-        async def pair() -> None:
-            built = {name: _async_factory(name, url, concurrency) for name in names}
+        async def requests_of(one: Callable[[], Any]) -> None:
+            for _ in range(per_worker):
+                await one()
 
-            async def batch(one: Callable[[], Any]) -> float:
-                async def worker() -> None:
-                    for _ in range(per_worker):
-                        await one()
+        async def together(name: str) -> None:
+            await asyncio.gather(*(requests_of(built[name][0]) for _ in range(concurrency)))
 
-                cpu = _cpu()
-                await asyncio.gather(*(worker() for _ in range(concurrency)))
-                return (_cpu() - cpu) / (per_worker * concurrency) * 1e6
+        def batch(name: str) -> None:
+            loop.run_until_complete(together(name))
 
+        def close() -> None:
             for name in names:
-                await batch(built[name][0])  # warm-up: connections open, slow start done
-            end = time.monotonic() + seconds
-            while time.monotonic() < end or len(spent[names[0]]) < 5:
-                order = names if len(spent[names[0]]) % 2 == 0 else names[::-1]
-                for name in order:
-                    spent[name].append(await batch(built[name][0]))
-            for name in names:
-                await built[name][2]()
+                loop.run_until_complete(built[name][2]())
+            loop.close()
 
-        asyncio.run(pair())
     else:
         from concurrent.futures import ThreadPoolExecutor
 
+        threads = ThreadPoolExecutor(concurrency)
         built_sync = {name: _sync_factory(name, url, concurrency) for name in names}
-        with ThreadPoolExecutor(concurrency) as threads:
 
-            def sync_batch(one: Callable[[], Any]) -> float:
-                def worker() -> None:
-                    for _ in range(per_worker):
-                        one()
+        def sync_requests_of(one: Callable[[], Any]) -> None:
+            for _ in range(per_worker):
+                one()
 
-                cpu = _cpu()
-                for future in [threads.submit(worker) for _ in range(concurrency)]:
-                    future.result()
-                return (_cpu() - cpu) / (per_worker * concurrency) * 1e6
+        def batch(name: str) -> None:
+            one = built_sync[name][0]
+            for future in [threads.submit(sync_requests_of, one) for _ in range(concurrency)]:
+                future.result()
 
+        def close() -> None:
             for name in names:
-                sync_batch(built_sync[name][0])
-            end = time.monotonic() + seconds
-            while time.monotonic() < end or len(spent[names[0]]) < 5:
-                order = names if len(spent[names[0]]) % 2 == 0 else names[::-1]
-                for name in order:
-                    spent[name].append(sync_batch(built_sync[name][0]))
+                built_sync[name][1]()
+            threads.shutdown()
+
+    spent: dict[str, list[float]] = {name: [] for name in names}
+    try:
         for name in names:
-            built_sync[name][1]()
+            batch(name)  # warm-up: connections open, slow start done
+        end = time.monotonic() + seconds
+        while time.monotonic() < end or len(spent[names[0]]) < 5:
+            # Each round reverses the order, so neither client always goes first.
+            for name in names if len(spent[names[0]]) % 2 == 0 else names[::-1]:
+                cpu = _cpu()
+                batch(name)
+                spent[name].append((_cpu() - cpu) / requests * 1e6)
+    finally:
+        close()
     on, off = spent[names[0]], spent[names[1]]
     return {
         "on_us": statistics.median(on),
@@ -388,25 +392,12 @@ def run_pair(kind: str, backend: str, url: str, concurrency: int, seconds: float
     }
 
 
-def measure_pair(kind: str, backend: str, url: str, concurrency: int,
-                 seconds: float) -> dict[str, Any]:
-    """:func:`run_pair` in a fresh process pinned like every cell."""
+def _in_fresh_process(mode: str, kind: str, name: str, url: str, concurrency: int,
+                     seconds: float) -> dict[str, Any]:
+    """``--cell`` or ``--pair`` in a fresh interpreter pinned to the client's core."""
     cores = _cores()
     pin = ["taskset", "-c", str(cores[0])] if len(cores) > 1 and shutil.which("taskset") else []
-    command = [*pin, sys.executable, __file__, "--pair", kind, backend, url, str(concurrency),
-               str(seconds)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds * 10 + 60)
-    printed = done.stdout.strip().splitlines()
-    if not printed:
-        return {"error": (done.stderr.strip().splitlines() or ["exit"])[-1][:120]}
-    result: dict[str, Any] = json.loads(printed[-1])
-    return result
-
-
-def measure(kind: str, name: str, url: str, concurrency: int, seconds: float) -> dict[str, Any]:
-    cores = _cores()
-    pin = ["taskset", "-c", str(cores[0])] if len(cores) > 1 and shutil.which("taskset") else []
-    command = [*pin, sys.executable, __file__, "--cell", kind, name, url, str(concurrency),
+    command = [*pin, sys.executable, __file__, mode, kind, name, url, str(concurrency),
                str(seconds)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds * 10 + 60)
     printed = done.stdout.strip().splitlines()
@@ -416,6 +407,19 @@ def measure(kind: str, name: str, url: str, concurrency: int, seconds: float) ->
     if done.returncode != 0:
         # The measurement finished; the interpreter then died on its way out.
         result["note"] = f"crashed at exit ({done.returncode})"
+    return result
+
+
+def measure_pair(kind: str, backend: str, url: str, concurrency: int,
+                 seconds: float) -> dict[str, Any]:
+    """:func:`run_pair` in a fresh process."""
+    return _in_fresh_process("--pair", kind, backend, url, concurrency, seconds)
+
+
+def measure(kind: str, name: str, url: str, concurrency: int, seconds: float) -> dict[str, Any]:
+    result = _in_fresh_process("--cell", kind, name, url, concurrency, seconds)
+    if "error" in result:
+        return result
     result["rps"] = result["requests"] / result["wall"]
     result["us"] = result["cpu"] / max(result["requests"], 1) * 1e6
     return result

@@ -592,14 +592,7 @@ def _report(
             "| kind | backend | c | CPU µs/req, policies on | off | ratio | rounds |",
             "|---|---|---:|---:|---:|---:|---:|",
         ]
-        for (kind, backend, level), pair in pairs.items():
-            if "ratio" not in pair:
-                lines.append(f"| {kind} | {backend} | {level} | error: {pair['error']} | | | |")
-                continue
-            lines.append(
-                f"| {kind} | {backend} | {level} | {pair['on_us']:.0f} | {pair['off_us']:.0f} "
-                f"| {pair['ratio']:.3f} | {pair['rounds']} |"
-            )
+        lines += [_pair_row(*cell, pair) for cell, pair in pairs.items()]
         lines.append("")
     if page_rows:
         lines += [
@@ -610,6 +603,12 @@ def _report(
         ]
     lines += _goals(table, pairs)
     return "\n".join(lines)
+
+
+def _pair_row(kind: str, backend: str, level: int, pair: dict[str, Any]) -> str:
+    measured = (f"{pair['on_us']:.0f} | {pair['off_us']:.0f} | {pair['ratio']:.3f} "
+                f"| {pair['rounds']}" if "ratio" in pair else f"error: {pair['error']} | | |")
+    return f"| {kind} | {backend} | {level} | {measured} |"
 
 
 def _table(rows: list[tuple[str, str, int, dict[str, Any]]]) -> list[str]:

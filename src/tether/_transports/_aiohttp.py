@@ -20,7 +20,7 @@ from aiohttp.helpers import get_env_proxy_for_url
 from yarl import URL
 
 from tether._config import DEFAULT_LIMITS
-from tether._httpx2 import CertTypes, preload
+from tether._httpx2 import CertTypes, header_pairs, headers_from_raw, preload, url_text
 from tether._response import Response
 from tether._transports._base import READ_BODY_EXTENSION
 from tether._transports._gate import AsyncGate
@@ -105,7 +105,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         if session is None:
             session = self._session = self._new_session()
         stream = request.stream
-        headers = request.headers.multi_items()
+        headers = header_pairs(request.headers)
         data: Any
         if isinstance(stream, httpx2.ByteStream):
             try:
@@ -117,7 +117,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             data = _chunks(cast(httpx2.AsyncByteStream, stream))
             # aiohttp chunks a streamed body itself and refuses the header set twice.
             headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
-        url = str(request.url)
+        url = url_text(request.url)
         proxy, proxy_auth = self._proxy_for(url, request.url.scheme)
         await self._gate.enter(request)
         try:
@@ -142,7 +142,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         if READ_BODY_EXTENSION not in request.extensions:
             return Response(
                 response.status,
-                headers=response.raw_headers,
+                headers=headers_from_raw(response.raw_headers),
                 stream=_Body(self._gate, response, request),
                 extensions=extensions,
             )
@@ -157,7 +157,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             self._gate.leave()
         answer = Response(
             response.status,
-            headers=response.raw_headers,
+            headers=headers_from_raw(response.raw_headers),
             stream=httpx2.ByteStream(body),
             extensions=extensions,
         )

@@ -59,6 +59,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/echo-headers":
             # The request's headers as the server read them (ISO-8859-1, as http.server
             # decodes), under a repeated header with another between its two values.
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
             body = json.dumps(self.headers.items()).encode()
             self.send_response(200)
             self.send_header("Set-Cookie", "a=1")
@@ -76,6 +77,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
         else:
             self._answer(404, b"")
+
+    def do_POST(self) -> None:
+        self.do_GET()
 
 
 @contextlib.contextmanager
@@ -187,6 +191,29 @@ async def test_headers_both_ways(backend: str, plain: str) -> None:
 def test_headers_both_ways_sync(backend: str, plain: str) -> None:
     with tether.Client(backend=backend, retry=False, trust_env=False) as client:  # type: ignore[arg-type]
         _check_headers_both_ways(client.get(f"{plain}/echo-headers", headers=_SENT_HEADERS))
+
+
+@pytest.mark.parametrize("backend", ["httpx2", "aiohttp"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_headers_removed_from_the_client_stay_away(
+    backend: str, method: str, plain: str
+) -> None:
+    content = b"raw" if method == "POST" else None
+    async with _client(backend) as client:
+        response = await client.request(method, f"{plain}/echo-headers", content=content)
+        assert "content-type" not in {name.lower() for name, _ in response.json()}
+        for name in ("Accept", "Accept-Encoding", "User-Agent"):
+            del client.headers[name]
+        response = await client.request(method, f"{plain}/echo-headers", content=content)
+        sent = {name.lower() for name, _ in response.json()}
+        assert sent.isdisjoint({"accept", "accept-encoding", "user-agent", "content-type"})
+        # With them all present, nothing is added or changed either.
+        own = {"accept": "a/b", "accept-encoding": "x", "user-agent": "u", "content-type": "c/d"}
+        response = await client.request(
+            method, f"{plain}/echo-headers", content=content, headers=own
+        )
+        sent_pairs = [(name.lower(), value) for name, value in response.json()]
+        assert [pair for pair in sent_pairs if pair[0] in own] == list(own.items())
 
 
 @pytest.mark.parametrize("backend", ASYNC_BACKENDS)

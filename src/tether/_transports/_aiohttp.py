@@ -29,6 +29,22 @@ __all__ = ["AiohttpTransport"]
 
 # Headers httpx2 always sets itself; aiohttp must not add its own versions.
 _SKIP_AUTO = frozenset({"User-Agent", "Accept", "Accept-Encoding", "Content-Type"})
+_ALWAYS_ADDED = frozenset({"user-agent", "accept", "accept-encoding"})
+_BODY_METHODS = frozenset({"PATCH", "POST", "PUT"})  # aiohttp gives these a Content-Type
+
+
+def _skip_for(
+    headers: list[tuple[str, str]], has_body: bool, method: str
+) -> frozenset[str] | None:
+    """The headers aiohttp must be told not to add (``_SKIP_AUTO``), or ``None`` when the
+    request has every one it would add, which spares aiohttp building its skip list for
+    every request. ``headers`` are (lower-case name, value) pairs."""
+    names = {name for name, _ in headers}
+    if names >= _ALWAYS_ADDED and (
+        "content-type" in names or not (has_body or method in _BODY_METHODS)
+    ):
+        return None
+    return _SKIP_AUTO
 
 
 class AiohttpTransport(httpx2.AsyncBaseTransport):
@@ -76,7 +92,6 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             cookie_jar=aiohttp.DummyCookieJar(),
             auto_decompress=False,
             trust_env=False,
-            skip_auto_headers=_SKIP_AUTO,
             timeout=aiohttp.ClientTimeout(total=None),
         )
         # aiohttp quietly sends an idempotent request again when a kept-alive connection
@@ -125,6 +140,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
                 request.method,
                 url,
                 headers=headers,
+                skip_auto_headers=_skip_for(headers, data is not None, request.method),
                 data=data,
                 allow_redirects=False,
                 timeout=self._timeout_for(request),

@@ -227,6 +227,12 @@ def test_url_text_is_str_of_url(url: str) -> None:
     assert _httpx2.url_text(parsed) == str(parsed)  # the second time from the cache
 
 
+def test_url_text_keeps_no_credentials() -> None:
+    url = httpx2.URL("http://user:secret@127.0.0.1:9/x")
+    assert _httpx2.url_text(url) == str(url)
+    assert not any("secret" in prefix for prefix in _httpx2._URL_PREFIXES.values())
+
+
 def test_url_text_of_many_hosts_stays_right_and_bounded() -> None:
     for port in range(1000, 1700):
         url = httpx2.URL(f"http://127.0.0.1:{port}/p?n={port}")

@@ -209,7 +209,8 @@ def url_text(url: httpx2.URL) -> str:
     prefix = _URL_PREFIXES.get(key)
     if prefix is None:
         prefix = str(parts._replace(path="", query=None, fragment=None))
-        if len(_URL_PREFIXES) < 512:
+        # Credentials in a URL are not kept past its request.
+        if not userinfo and len(_URL_PREFIXES) < 512:
             _URL_PREFIXES[key] = prefix
     text: str = prefix + path
     if query is not None:

@@ -201,7 +201,7 @@ def _header_pairs(headers: HeaderMap) -> Collection[tuple[str, str]]:
     """
     grouped = headers.dict_multi_value()
     if len(grouped) == len(headers):
-        return cast(dict[str, str], grouped).items()
+        return cast("dict[str, str]", grouped).items()
     return headers.items()
 
 

@@ -7,6 +7,7 @@ import inspect
 
 import httpx2
 import pytest
+from httpx2._urlparse import ParseResult
 
 import tether
 from tether import _httpx2
@@ -150,3 +151,90 @@ def test_lower_names_are_the_headers_names() -> None:
     headers = httpx2.Headers([(b"Set-Cookie", b"a=1"), (b"X-RateLimit-Remaining", b"\xff")])
     assert _httpx2.lower_names(headers) == [b"set-cookie", b"x-ratelimit-remaining"]
     assert _httpx2._HEADER_TRIPLES, "httpx2.Headers no longer keeps (raw, lower, value) triples"
+
+
+def _public(headers: httpx2.Headers) -> tuple[object, ...]:
+    return (headers.raw, headers.multi_items(), headers.encoding, list(headers.items()))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        [(b"Host", b"example.org"), (b"Accept", b"*/*"), (b"X-Multi", b"1"), (b"x-multi", b"2")],
+        [(b"X-Name", b"caf\xc3\xa9"), (b"Accept", b"*/*")],  # UTF-8
+        [(b"X-Name", b"caf\xe9")],  # Latin-1
+        [],
+    ],
+)
+def test_header_pairs_are_multi_items(raw: list[tuple[bytes, bytes]]) -> None:
+    headers = httpx2.Headers(raw)
+    assert _httpx2.header_pairs(headers) == httpx2.Headers(raw).multi_items()
+    assert headers.encoding == httpx2.Headers(raw).encoding
+
+
+def test_header_pairs_follow_an_encoding_set_by_hand() -> None:
+    headers = httpx2.Headers([(b"ab", b"\x00a")])
+    headers.encoding = "utf-16-le"
+    assert _httpx2.header_pairs(headers) == headers.multi_items() == [("\u6261", "\u6100")]
+    headers.encoding = "iso-8859-1"
+    assert _httpx2.header_pairs(headers) == [("ab", "\x00a")]
+
+
+def test_headers_from_lower_equal_httpx2s_own() -> None:
+    pairs = [("content-type", "text/plain"), ("set-cookie", "a=1"), ("set-cookie", "b=2")]
+    built = _httpx2.headers_from_lower(pairs)
+    assert _public(built) == _public(httpx2.Headers(pairs))
+    assert built.get_list("set-cookie") == ["a=1", "b=2"]
+    assert _public(httpx2.Headers(built)) == _public(built)
+    response = httpx2.Response(200, headers=built)
+    assert _public(response.headers) == _public(httpx2.Headers(pairs))
+
+
+def test_headers_from_lower_refuse_non_ascii_as_httpx2_does() -> None:
+    with pytest.raises(UnicodeEncodeError) as expected:
+        httpx2.Headers([("x-name", "café")])
+    with pytest.raises(UnicodeEncodeError) as refused:
+        _httpx2.headers_from_lower([("x-name", "café")])
+    assert str(refused.value) == str(expected.value)
+
+
+def test_headers_from_raw_equal_httpx2s_own() -> None:
+    raw = [(b"Content-Type", b"text/plain"), (b"Set-Cookie", b"a=1"), (b"X-Name", b"caf\xe9")]
+    built = _httpx2.headers_from_raw(raw)
+    assert _public(built) == _public(httpx2.Headers(raw))
+    assert built["content-type"] == "text/plain"
+    assert built.encoding == "iso-8859-1"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/posts/1",
+        "https://example.org",
+        "https://example.org/a%20b/?q=%C3%A9&r=1#part",
+        "http://user:secret@example.org:8080/x?",
+        "http://[::1]:8000/x#",
+        "http://[fe80::1%25eth0]/x",
+        "http://münchen.example/straße",
+        "/relative/path?x=1",
+        "",
+    ],
+)
+def test_url_text_is_str_of_url(url: str) -> None:
+    parsed = httpx2.URL(url)
+    assert type(parsed._uri_reference) is ParseResult
+    assert _httpx2.url_text(parsed) == str(parsed)
+    assert _httpx2.url_text(parsed) == str(parsed)  # the second time from the cache
+
+
+def test_url_text_keeps_no_credentials() -> None:
+    url = httpx2.URL("http://user:secret@127.0.0.1:9/x")
+    assert _httpx2.url_text(url) == str(url)
+    assert not any("secret" in prefix for prefix in _httpx2._URL_PREFIXES.values())
+
+
+def test_url_text_of_many_hosts_stays_right_and_bounded() -> None:
+    for port in range(1000, 1700):
+        url = httpx2.URL(f"http://127.0.0.1:{port}/p?n={port}")
+        assert _httpx2.url_text(url) == str(url)
+    assert len(_httpx2._URL_PREFIXES) <= 512

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import json
 import socket
 import ssl
 import subprocess
@@ -55,6 +56,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._answer(200, b"set", Set_Cookie="flavour=oat; Path=/")
         elif self.path == "/cookie":
             self._answer(200, self.headers.get("Cookie", "").encode())
+        elif self.path == "/echo-headers":
+            # The request's headers as the server read them (ISO-8859-1, as http.server
+            # decodes), under a repeated header with another between its two values.
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = json.dumps(self.headers.items()).encode()
+            self.send_response(200)
+            self.send_header("Set-Cookie", "a=1")
+            self.send_header("X-Between", "x")
+            self.send_header("Set-Cookie", "b=2")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif self.path == "/port":
             self._answer(200, str(self.client_address[1]).encode())
         elif self.path == "/port-then-close":
@@ -64,6 +77,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
         else:
             self._answer(404, b"")
+
+    def do_POST(self) -> None:
+        self.do_GET()
 
 
 @contextlib.contextmanager
@@ -151,6 +167,53 @@ def test_sync_client(backend: str, sandbox: SandboxServer) -> None:
             sandbox.faults(route="GET /posts/2", kind="latency", delay=1.0),
         ):
             client.get("/posts/2", timeout=httpx2.Timeout(5.0, read=0.2))
+
+
+_SENT_HEADERS = [("X-Multi", "1"), ("X-Multi", "2"), ("X-Bytes", b"caf\xc3\xa9")]
+
+
+def _check_headers_both_ways(response: httpx2.Response) -> None:
+    seen = [(name.lower(), value) for name, value in response.json()]
+    assert [value for name, value in seen if name == "x-multi"] == ["1", "2"]
+    assert ("x-bytes", b"caf\xc3\xa9".decode("latin-1")) in seen  # the same bytes arrived
+    assert response.headers.get_list("set-cookie") == ["a=1", "b=2"]
+    assert response.headers["X-Between"] == "x"
+    assert dict(response.cookies) == {"a": "1", "b": "2"}
+
+
+@pytest.mark.parametrize("backend", ASYNC_BACKENDS)
+async def test_headers_both_ways(backend: str, plain: str) -> None:
+    async with _client(backend) as client:
+        _check_headers_both_ways(await client.get(f"{plain}/echo-headers", headers=_SENT_HEADERS))
+
+
+@pytest.mark.parametrize("backend", SYNC_BACKENDS)
+def test_headers_both_ways_sync(backend: str, plain: str) -> None:
+    with tether.Client(backend=backend, retry=False, trust_env=False) as client:  # type: ignore[arg-type]
+        _check_headers_both_ways(client.get(f"{plain}/echo-headers", headers=_SENT_HEADERS))
+
+
+@pytest.mark.parametrize("backend", ["httpx2", "aiohttp"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_headers_removed_from_the_client_stay_away(
+    backend: str, method: str, plain: str
+) -> None:
+    content = b"raw" if method == "POST" else None
+    async with _client(backend) as client:
+        response = await client.request(method, f"{plain}/echo-headers", content=content)
+        assert "content-type" not in {name.lower() for name, _ in response.json()}
+        for name in ("Accept", "Accept-Encoding", "User-Agent"):
+            del client.headers[name]
+        response = await client.request(method, f"{plain}/echo-headers", content=content)
+        sent = {name.lower() for name, _ in response.json()}
+        assert sent.isdisjoint({"accept", "accept-encoding", "user-agent", "content-type"})
+        # With them all present, nothing is added or changed either.
+        own = {"accept": "a/b", "accept-encoding": "x", "user-agent": "u", "content-type": "c/d"}
+        response = await client.request(
+            method, f"{plain}/echo-headers", content=content, headers=own
+        )
+        sent_pairs = [(name.lower(), value) for name, value in response.json()]
+        assert [pair for pair in sent_pairs if pair[0] in own] == list(own.items())
 
 
 @pytest.mark.parametrize("backend", ASYNC_BACKENDS)

@@ -20,7 +20,7 @@ from aiohttp.helpers import get_env_proxy_for_url
 from yarl import URL
 
 from tether._config import DEFAULT_LIMITS
-from tether._httpx2 import CertTypes, preload
+from tether._httpx2 import CertTypes, header_pairs, headers_from_raw, preload, url_text
 from tether._response import Response
 from tether._transports._base import READ_BODY_EXTENSION
 from tether._transports._gate import AsyncGate
@@ -29,6 +29,22 @@ __all__ = ["AiohttpTransport"]
 
 # Headers httpx2 always sets itself; aiohttp must not add its own versions.
 _SKIP_AUTO = frozenset({"User-Agent", "Accept", "Accept-Encoding", "Content-Type"})
+_ALWAYS_ADDED = frozenset({"user-agent", "accept", "accept-encoding"})
+_BODY_METHODS = frozenset({"PATCH", "POST", "PUT"})  # aiohttp gives these a Content-Type
+
+
+def _skip_for(
+    headers: list[tuple[str, str]], has_body: bool, method: str
+) -> frozenset[str] | None:
+    """The headers aiohttp must be told not to add (``_SKIP_AUTO``), or ``None`` when the
+    request has every one it would add, which spares aiohttp building its skip list for
+    every request. ``headers`` are (lower-case name, value) pairs."""
+    names = {name for name, _ in headers}
+    if names >= _ALWAYS_ADDED and (
+        "content-type" in names or not (has_body or method in _BODY_METHODS)
+    ):
+        return None
+    return _SKIP_AUTO
 
 
 class AiohttpTransport(httpx2.AsyncBaseTransport):
@@ -76,7 +92,6 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             cookie_jar=aiohttp.DummyCookieJar(),
             auto_decompress=False,
             trust_env=False,
-            skip_auto_headers=_SKIP_AUTO,
             timeout=aiohttp.ClientTimeout(total=None),
         )
         # aiohttp quietly sends an idempotent request again when a kept-alive connection
@@ -105,7 +120,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         if session is None:
             session = self._session = self._new_session()
         stream = request.stream
-        headers = request.headers.multi_items()
+        headers = header_pairs(request.headers)
         data: Any
         if isinstance(stream, httpx2.ByteStream):
             try:
@@ -117,7 +132,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             data = _chunks(cast(httpx2.AsyncByteStream, stream))
             # aiohttp chunks a streamed body itself and refuses the header set twice.
             headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
-        url = str(request.url)
+        url = url_text(request.url)
         proxy, proxy_auth = self._proxy_for(url, request.url.scheme)
         await self._gate.enter(request)
         try:
@@ -125,6 +140,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
                 request.method,
                 url,
                 headers=headers,
+                skip_auto_headers=_skip_for(headers, data is not None, request.method),
                 data=data,
                 allow_redirects=False,
                 timeout=self._timeout_for(request),
@@ -142,7 +158,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         if READ_BODY_EXTENSION not in request.extensions:
             return Response(
                 response.status,
-                headers=response.raw_headers,
+                headers=headers_from_raw(response.raw_headers),
                 stream=_Body(self._gate, response, request),
                 extensions=extensions,
             )
@@ -157,7 +173,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             self._gate.leave()
         answer = Response(
             response.status,
-            headers=response.raw_headers,
+            headers=headers_from_raw(response.raw_headers),
             stream=httpx2.ByteStream(body),
             extensions=extensions,
         )

@@ -12,21 +12,22 @@ from __future__ import annotations
 
 import abc
 import ssl
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx2
 from pyreqwest import exceptions as rx
 from pyreqwest.client import ClientBuilder, SyncClientBuilder
+from pyreqwest.http import HeaderMap
 from pyreqwest.proxy import ProxyBuilder
 from pyreqwest.request import RequestBuilder, SyncRequestBuilder
 from pyreqwest.response import Response as RxResponse
 from pyreqwest.response import SyncResponse
 
 from tether._config import DEFAULT_LIMITS, DEFAULT_TIMEOUT
-from tether._httpx2 import CertTypes, preload
+from tether._httpx2 import CertTypes, header_pairs, headers_from_lower, preload, url_text
 from tether._response import Response
 from tether._transports._base import READ_BODY_EXTENSION
 from tether._transports._gate import AsyncGate, Gate
@@ -162,7 +163,7 @@ class _Shared(abc.ABC):
     def _prepared(self, builder: _RequestBuilder, request: httpx2.Request) -> _RequestBuilder:
         """``builder`` with the request's headers, its body when held in memory (a streamed
         one is the caller's: sync and async streams differ) and its own time limit."""
-        builder = builder.headers(request.headers.multi_items())
+        builder = builder.headers(header_pairs(request.headers))
         if isinstance(request.stream, httpx2.ByteStream):
             body = _content(request)
             if body:
@@ -193,10 +194,22 @@ def _content(request: httpx2.Request) -> bytes:
         return b"".join(request.stream)  # type: ignore[arg-type]
 
 
+def _header_pairs(headers: HeaderMap) -> Collection[tuple[str, str]]:
+    """The headers' (name, value) pairs in reqwest's order (each name's values together).
+
+    Without a repeated name they are read in one call into Rust rather than one per item.
+    """
+    grouped = headers.dict_multi_value()
+    if len(grouped) == len(headers):
+        return cast("dict[str, str]", grouped).items()
+    return headers.items()
+
+
 def _response(rx_response: RxResponse | SyncResponse, stream: Any) -> Response:
     return Response(
         rx_response.status,
-        headers=list(rx_response.headers.items()),
+        # reqwest's header names are lower case, which saves httpx2 lowering each.
+        headers=headers_from_lower(_header_pairs(rx_response.headers)),
         stream=stream,
         extensions={"http_version": rx_response.version.encode("ascii")},
     )
@@ -223,7 +236,7 @@ class ReqwestTransport(_Shared, httpx2.BaseTransport):
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         builder: SyncRequestBuilder = self._prepared(
-            self._client.request(request.method, str(request.url)), request
+            self._client.request(request.method, url_text(request.url)), request
         )
         stream = request.stream
         if isinstance(stream, httpx2.SyncByteStream) and not isinstance(stream, httpx2.ByteStream):
@@ -295,7 +308,7 @@ class AsyncReqwestTransport(_Shared, httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         builder: RequestBuilder = self._prepared(
-            self._client.request(request.method, str(request.url)), request
+            self._client.request(request.method, url_text(request.url)), request
         )
         stream = request.stream
         if isinstance(stream, httpx2.AsyncByteStream) and not isinstance(stream, httpx2.ByteStream):

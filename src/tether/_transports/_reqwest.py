@@ -194,31 +194,52 @@ def _content(request: httpx2.Request) -> bytes:
         return b"".join(request.stream)  # type: ignore[arg-type]
 
 
-def _header_pairs(headers: HeaderMap) -> Collection[tuple[str, str]]:
+def _header_pairs(headers: HeaderMap, request: httpx2.Request) -> Collection[tuple[str, str]]:
     """The headers' (name, value) pairs in reqwest's order (each name's values together).
 
     Without a repeated name they are read in one call into Rust rather than one per item.
+    pyreqwest gives header values only as text, and cannot for a value that is not ASCII
+    (which the other backends decode as httpx2 does): that is an ``httpx2.DecodingError``
+    naming the header, not retried, rather than a bare ``ValueError``.
     """
-    grouped = headers.dict_multi_value()
-    if len(grouped) == len(headers):
-        return cast("dict[str, str]", grouped).items()
-    return headers.items()
+    try:
+        grouped = headers.dict_multi_value()
+        if len(grouped) == len(headers):
+            return cast("dict[str, str]", grouped).items()
+        return headers.items()
+    except ValueError:
+        unreadable = []
+        for name in headers:
+            try:
+                headers.getall(name)
+            except ValueError:
+                unreadable.append(name)
+        raise httpx2.DecodingError(
+            f"backend='reqwest' cannot read the response header {', '.join(unreadable)}: "
+            "its value is not ASCII. The default backend (and backend='aiohttp') decode it "
+            "as httpx2 does.",
+            request=request,
+        ) from None
 
 
-def _response(rx_response: RxResponse | SyncResponse, stream: Any) -> Response:
+def _response(
+    rx_response: RxResponse | SyncResponse, stream: Any, request: httpx2.Request
+) -> Response:
     return Response(
         rx_response.status,
         # reqwest's header names are lower case, which saves httpx2 lowering each.
-        headers=headers_from_lower(_header_pairs(rx_response.headers)),
+        headers=headers_from_lower(_header_pairs(rx_response.headers, request)),
         stream=stream,
         extensions={"http_version": rx_response.version.encode("ascii")},
     )
 
 
-def _whole(rx_response: RxResponse | SyncResponse, body: bytes) -> Response:
+def _whole(
+    rx_response: RxResponse | SyncResponse, body: bytes, request: httpx2.Request
+) -> Response:
     """The response to a request whose body was read in the same call, left read."""
-    coding = rx_response.get_header("content-encoding")
-    return preload(_response(rx_response, httpx2.ByteStream(body)), body, coding)
+    response = _response(rx_response, httpx2.ByteStream(body), request)
+    return preload(response, body, rx_response.get_header("content-encoding"))
 
 
 class ReqwestTransport(_Shared, httpx2.BaseTransport):
@@ -252,7 +273,7 @@ class ReqwestTransport(_Shared, httpx2.BaseTransport):
                 raise _mapped(error, request) from error
             finally:
                 self._gate.leave()
-            return _whole(whole, body)
+            return _whole(whole, body, request)
         pending = builder.build_streamed()
         self._gate.enter(request)
         try:
@@ -262,7 +283,12 @@ class ReqwestTransport(_Shared, httpx2.BaseTransport):
             if isinstance(error, rx.PyreqwestError):
                 raise _mapped(error, request) from error
             raise
-        return _response(rx_response, _SyncBody(self._gate, pending, rx_response, request))
+        streamed = _SyncBody(self._gate, pending, rx_response, request)
+        try:
+            return _response(rx_response, streamed, request)
+        except BaseException:
+            streamed.close()
+            raise
 
     def close(self) -> None:
         self._client.close()
@@ -323,7 +349,7 @@ class AsyncReqwestTransport(_Shared, httpx2.AsyncBaseTransport):
                 raise _mapped(error, request) from error
             finally:
                 self._gate.leave()
-            return _whole(whole, body)
+            return _whole(whole, body, request)
         pending = builder.build_streamed()
         await self._gate.enter(request)
         try:
@@ -333,7 +359,12 @@ class AsyncReqwestTransport(_Shared, httpx2.AsyncBaseTransport):
             if isinstance(error, rx.PyreqwestError):
                 raise _mapped(error, request) from error
             raise
-        return _response(rx_response, _AsyncBody(self._gate, pending, rx_response, request))
+        streamed = _AsyncBody(self._gate, pending, rx_response, request)
+        try:
+            return _response(rx_response, streamed, request)
+        except BaseException:
+            await streamed.aclose()
+            raise
 
     async def aclose(self) -> None:
         await self._client.close()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import platform
@@ -132,7 +133,7 @@ def static_server() -> Iterator[tuple[str, str]]:
             Path(folder, "post.json").write_bytes(BODY)
             Path(folder, "page.json").write_bytes(PAGE)
             Path(folder, "nginx.conf").write_text(_NGINX_CONF.format(dir=folder, port=port))
-            process = subprocess.Popen([*pin, nginx, "-c", f"{folder}/nginx.conf"])
+            process = subprocess.Popen([*pin, nginx, "-c", f"{folder}/nginx.conf"], text=True)
             url, which = f"http://127.0.0.1:{port}/", "nginx (1 worker)"
             _wait_for(url)
         else:
@@ -246,10 +247,31 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _gc_clock() -> Callable[[], float]:
+    """A running total of the CPU seconds CPython's cyclic garbage collector has spent in
+    this process from now on. With a thousand requests in flight, their objects outlive
+    the young generations and each collection scans them again: that, not the client's
+    own bookkeeping, is most of what a request costs more at c=1,024 than at c=16."""
+    spent = [0.0]
+    began = [0.0]
+
+    def track(phase: str, info: dict[str, int]) -> None:
+        # A collection runs on one thread from start to stop, so that thread's clock
+        # times it exactly, whichever thread's allocation set it off.
+        if phase == "start":
+            began[0] = time.thread_time()
+        else:
+            spent[0] += time.thread_time() - began[0]
+
+    gc.callbacks.append(track)
+    return lambda: spent[0]
+
+
 def run_cell(kind: str, name: str, url: str, concurrency: int, seconds: float) -> dict[str, Any]:
     if kind == "async":
         return asyncio.run(_run_async(name, url, concurrency, seconds))
     one, close = _sync_factory(name, url, concurrency)
+    collector = _gc_clock()
     count = [0]
     warmed = [0]
     stop = threading.Event()
@@ -270,21 +292,22 @@ def run_cell(kind: str, name: str, url: str, concurrency: int, seconds: float) -
     while warmed[0] < concurrency * 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     measuring.set()
-    cpu, wall = _cpu(), time.perf_counter()
+    cpu, wall, collecting = _cpu(), time.perf_counter(), collector()
     time.sleep(seconds)
     measuring.clear()
-    cpu, wall = _cpu() - cpu, time.perf_counter() - wall
+    cpu, wall, collecting = _cpu() - cpu, time.perf_counter() - wall, collector() - collecting
     stop.set()
     for thread in threads:
         thread.join()
     close()
-    return {"requests": count[0], "wall": wall, "cpu": cpu}
+    return {"requests": count[0], "wall": wall, "cpu": cpu, "gc": collecting}
 
 
 async def _run_async(name: str, url: str, concurrency: int, seconds: float) -> dict[str, Any]:
     one, setup, close = _async_factory(name, url, concurrency)
     if setup is not None:
         await setup()
+    collector = _gc_clock()
     count = warmed = 0
     measuring = False
     stop = False
@@ -303,14 +326,14 @@ async def _run_async(name: str, url: str, concurrency: int, seconds: float) -> d
     while warmed < concurrency * 2 and time.monotonic() < deadline:  # noqa: ASYNC110 (a bounded poll, cheaper to read)
         await asyncio.sleep(0.05)
     measuring = True
-    cpu, wall = _cpu(), time.perf_counter()
+    cpu, wall, collecting = _cpu(), time.perf_counter(), collector()
     await asyncio.sleep(seconds)
     measuring = False
-    cpu, wall = _cpu() - cpu, time.perf_counter() - wall
+    cpu, wall, collecting = _cpu() - cpu, time.perf_counter() - wall, collector() - collecting
     stop = True
     await asyncio.gather(*tasks, return_exceptions=True)
     await close()
-    return {"requests": count, "wall": wall, "cpu": cpu}
+    return {"requests": count, "wall": wall, "cpu": cpu, "gc": collecting}
 
 
 # The goal cells where the policies' cost is measured in pairs (see run_pair).
@@ -422,6 +445,7 @@ def measure(kind: str, name: str, url: str, concurrency: int, seconds: float) ->
         return result
     result["rps"] = result["requests"] / result["wall"]
     result["us"] = result["cpu"] / max(result["requests"], 1) * 1e6
+    result["gc_us"] = result["gc"] / max(result["requests"], 1) * 1e6
     return result
 
 
@@ -544,6 +568,7 @@ def _median(samples: list[dict[str, Any]]) -> dict[str, Any]:
     ran.sort(key=lambda sample: sample["rps"])
     middle = dict(ran[len(ran) // 2])
     middle["us"] = statistics.median(sample["us"] for sample in ran)
+    middle["gc_us"] = statistics.median(sample["gc_us"] for sample in ran)
     notes = {sample["note"] for sample in samples if "note" in sample}
     if len(ran) < len(samples):
         notes.add(f"{len(samples) - len(ran)} of {len(samples)} samples failed")
@@ -601,8 +626,41 @@ def _report(
             *_table(page_rows),
             "",
         ]
+    lines += _growth(table)
     lines += _goals(table, pairs)
     return "\n".join(lines)
+
+
+def _growth(table: dict[tuple[str, str, int], dict[str, Any]]) -> list[str]:
+    """Where CPU per request goes between async c=16 and c=1,024: the collector's share
+    apart from the rest, for every client measured at both."""
+    low, high = 16, 1024
+    rows = []
+    for kind, name, level in table:
+        if kind != "async" or level != low:
+            continue
+        a, b = table[(kind, name, low)], table.get((kind, name, high), {})
+        if "us" not in a or "us" not in b:
+            continue
+        rest = (b["us"] - b["gc_us"]) / (a["us"] - a["gc_us"])
+        rows.append(f"| {name} | {a['us']:.0f} | {b['us']:.0f} | {b['us'] / a['us']:.2f}x "
+                    f"| {a['gc_us']:.0f} | {b['gc_us']:.0f} | {rest:.2f}x |")
+    if not rows:
+        return []
+    return [
+        f"## Growth with concurrency (async, c={low} to c={high:,})",
+        "",
+        "CPU per request, and the part of it spent in CPython's cyclic garbage collector:",
+        "with a thousand requests in flight their objects outlive the young generations,",
+        "so each collection scans them again. The collector's work grows with the objects",
+        "a client keeps per request in flight, raw aiohttp's included.",
+        "",
+        f"| client | CPU µs/req c={low} | c={high} | growth | GC µs/req c={low} "
+        f"| c={high} | growth without GC |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+    ]
 
 
 def _pair_row(kind: str, backend: str, level: int, pair: dict[str, Any]) -> str:
@@ -614,12 +672,12 @@ def _pair_row(kind: str, backend: str, level: int, pair: dict[str, Any]) -> str:
 def _table(rows: list[tuple[str, str, int, dict[str, Any]]]) -> list[str]:
     table = {(k, n, c): r for k, n, c, r in rows}
     lines = [
-        "| kind | client | c | req/s | CPU µs/req | x raw httpx2 | x raw aiohttp |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| kind | client | c | req/s | CPU µs/req | of which GC | x raw httpx2 | x raw aiohttp |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for (kind, name, level), result in table.items():
         if "rps" not in result:
-            lines.append(f"| {kind} | {name} | {level} | error: {result['error']} | | | |")
+            lines.append(f"| {kind} | {name} | {level} | error: {result['error']} | | | | |")
             continue
         base = table.get((kind, "httpx2", level), {}).get("rps")
         aio = table.get(("async", "aiohttp", level), {}).get("rps")
@@ -627,7 +685,8 @@ def _table(rows: list[tuple[str, str, int, dict[str, Any]]]) -> list[str]:
         vs_aiohttp = f"{result['rps'] / aio:.2f}" if aio else ""
         lines.append(
             f"| {kind} | {name} | {level} | {result['rps']:.0f} | {result['us']:.0f} "
-            f"| {vs_httpx2} | {vs_aiohttp} |{' ' + result['note'] if 'note' in result else ''}"
+            f"| {result['gc_us']:.0f} | {vs_httpx2} | {vs_aiohttp} |"
+            f"{' ' + result['note'] if 'note' in result else ''}"
         )
     return lines
 

@@ -19,8 +19,9 @@ Each cell is measured ``--repeat`` times, in rounds that visit every client once
 and its median is kept: a burst of load from elsewhere then moves one sample, not a
 ratio. What the policies cost is measured apart, in one process per backend and level
 where tether with and without them take turns (see ``run_pair``): a few per cent is below
-what separates two processes. The report ends with the speed goals, each with its
-measured ratio.
+what separates two processes. Each cell also times CPython's cyclic garbage collector,
+which is most of what a request costs more with a thousand in flight (see ``_gc_clock``).
+The report ends with the speed goals, each with its measured ratio.
 """
 
 from __future__ import annotations

@@ -123,3 +123,19 @@ async def test_async_gate_drops_a_cancelled_waiter_from_the_queue() -> None:
     assert not gate._waiting
     gate.leave()
     await gate.enter(_request(0.0))  # the slot was not given to the cancelled waiter
+
+
+async def test_async_gate_times_out_cleanly_when_a_slot_frees_during_the_timeout() -> None:
+    # A timed-out wait cancels the waiter and yields once more before the gate sees the
+    # timeout; a slot freed in that moment skips the cancelled waiter. The caller must
+    # still get a PoolTimeout (not an error from the gate's own queue), and the slot
+    # must stay free.
+    gate = AsyncGate(1)
+    await gate.enter(_request(None))
+    waiting = asyncio.create_task(gate.enter(_request(0.05)))
+    await asyncio.sleep(0)
+    (waiter,) = gate._waiting
+    waiter.add_done_callback(lambda _: gate.leave())
+    with pytest.raises(httpx2.PoolTimeout):
+        await waiting
+    await asyncio.wait_for(gate.enter(_request(None)), 1.0)

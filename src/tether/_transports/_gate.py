@@ -96,7 +96,9 @@ class AsyncGate:
             if waiter.done() and not waiter.cancelled():
                 # A slot was handed over just as the wait ended: pass it on.
                 self.leave()
-            else:
+            elif waiter in self._waiting:
+                # Not there when a slot freed while the timeout was cancelling the waiter:
+                # leave() then skipped it and kept the slot.
                 self._waiting.remove(waiter)
             if isinstance(error, TimeoutError):
                 raise _refused(request) from None
